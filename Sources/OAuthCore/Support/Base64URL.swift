@@ -2,7 +2,7 @@ import Foundation
 
 /// Base64url without padding (RFC 4648 §5; RFC 7515 §2 "Base64url Encoding").
 public enum Base64URL {
-    public static func encode<D: DataProtocol>(_ bytes: D) -> String {
+    public static func encode<S: Sequence<UInt8>>(_ bytes: S) -> String {
         Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")

@@ -1,0 +1,131 @@
+import Foundation
+import OAuthCore
+import OAuthJOSE
+
+/// Validates RFC 7591 §2 client metadata against the FAPI 2.0 Security Profile before a client is stored
+/// (`kura clients add`, dynamic registration). Every error names the offending field.
+///
+/// - FAPI 2.0 SP §5.3.2.1-3: confidential clients only; §5.3.2.1-6: `private_key_jwt` or MTLS.
+/// - SP §5.3.2.2-8: no `http` redirect URIs; RFC 6749 §3.1.2: absolute, no fragment.
+/// - SP §5.4.1: PS256/ES256/EdDSA only; RSA ≥ 2048 bits, EC ≥ 224 bits (enforced by `JWK`).
+public struct ClientMetadataValidator: Sendable {
+    public let acceptedAlgorithms: Set<JWSAlgorithm>
+    public let supportedScopes: Set<String>
+    static let supportedGrantTypes: Set<String> = ["authorization_code", "refresh_token", "client_credentials"]
+    static let subjectMembers = ["tls_client_auth_subject_dn", "tls_client_auth_san_dns", "tls_client_auth_san_uri",
+                                 "tls_client_auth_san_ip", "tls_client_auth_san_email"]
+
+    public init(acceptedAlgorithms: Set<JWSAlgorithm>, supportedScopes: Set<String>) {
+        self.acceptedAlgorithms = acceptedAlgorithms
+        self.supportedScopes = supportedScopes
+    }
+
+    /// Returns the metadata normalised (defaults filled in) or throws `invalid_client_metadata` /
+    /// `invalid_redirect_uri` (RFC 7591 §3.2.2) naming the field.
+    public func validate(_ input: [String: JSONValue]) throws(OAuthError) -> [String: JSONValue] {
+        var m = input
+        let method = try authenticationMethod(m)
+        try checkRedirectURIs(m)
+        try checkKeys(m, method: method)
+        try checkTLSSubject(m, method: method)
+        m["grant_types"] = .array(try grantTypes(m).map(JSONValue.string))
+        m["response_types"] = try responseTypes(m)
+        if let scope = m["scope"] {
+            guard let s = scope.stringValue, let scopes = Scope.parse(s), !scopes.isEmpty else { throw Self.invalid("scope", "must be a space-separated list of scope values") }
+            let unknown = Set(scopes).subtracting(supportedScopes)
+            guard unknown.isEmpty else { throw Self.invalid("scope", "unsupported scope '\(unknown.sorted()[0])'") }
+        }
+        for field in ["token_endpoint_auth_signing_alg", "id_token_signed_response_alg", "request_object_signing_alg",
+                      "authorization_signed_response_alg", "introspection_signed_response_alg"] {
+            if let v = m[field] {
+                guard let alg = v.stringValue.flatMap(JWSAlgorithm.init(rawValue:)), acceptedAlgorithms.contains(alg) else {
+                    throw Self.invalid(field, "must be one of \(acceptedAlgorithms.map(\.rawValue).sorted().joined(separator: ", "))")
+                }
+            }
+        }
+        if let name = m["client_name"], name.stringValue == nil { throw Self.invalid("client_name", "must be a string") }
+        return m
+    }
+
+    func authenticationMethod(_ m: [String: JSONValue]) throws(OAuthError) -> ClientAuthenticationMethod {
+        guard let raw = m["token_endpoint_auth_method"]?.stringValue else {
+            throw Self.invalid("token_endpoint_auth_method", "is required: private_key_jwt, tls_client_auth or self_signed_tls_client_auth")
+        }
+        guard let method = ClientAuthenticationMethod(rawValue: raw) else {
+            throw Self.invalid("token_endpoint_auth_method", "'\(raw)' is not allowed by FAPI 2.0; use private_key_jwt, tls_client_auth or self_signed_tls_client_auth")
+        }
+        return method
+    }
+
+    func checkRedirectURIs(_ m: [String: JSONValue]) throws(OAuthError) {
+        guard let list = m["redirect_uris"]?.arrayValue, !list.isEmpty else {
+            throw OAuthError(.invalidRedirectURI, "redirect_uris: at least one redirect URI is required")
+        }
+        for value in list {
+            guard let uri = value.stringValue, let url = URLComponents(string: uri), url.host?.isEmpty == false else {
+                throw OAuthError(.invalidRedirectURI, "redirect_uris: each entry must be an absolute URI")
+            }
+            guard url.scheme == "https" else {
+                throw OAuthError(.invalidRedirectURI, "redirect_uris: '\(uri)' must use https (FAPI 2.0 SP 5.3.2.2-8)")
+            }
+            guard url.fragment == nil else {
+                throw OAuthError(.invalidRedirectURI, "redirect_uris: '\(uri)' must not contain a fragment (RFC 6749 3.1.2)")
+            }
+        }
+    }
+
+    func checkKeys(_ m: [String: JSONValue], method: ClientAuthenticationMethod) throws(OAuthError) {
+        if m["jwks_uri"] != nil && m["jwks"] != nil { throw Self.invalid("jwks", "jwks and jwks_uri must not both be present (RFC 7591 2)") }
+        if m["jwks_uri"] != nil { throw Self.invalid("jwks_uri", "is not supported yet; register the keys inline as jwks") }
+        guard let jwksJSON = m["jwks"]?.objectValue else {
+            if method == .tlsClientAuth { return }
+            throw Self.invalid("jwks", "is required for \(method.rawValue)")
+        }
+        let set: JWKSet
+        do { set = try JWKSet(json: jwksJSON) } catch { throw Self.invalid("jwks", "\(error)") }
+        guard !set.keys.isEmpty else { throw Self.invalid("jwks", "must contain at least one key") }
+        var kids = Set<String>()
+        for key in set.keys {
+            guard !key.hasPrivateMembers else { throw Self.invalid("jwks", "must contain public keys only") }
+            if let kid = key.kid, !kids.insert(kid).inserted { throw Self.invalid("jwks", "duplicate kid '\(kid)'") }
+            if method == .privateKeyJWT, !acceptedAlgorithms.contains(where: key.canVerify) {
+                throw Self.invalid("jwks", "key \(key.kid ?? "(no kid)") fits none of the allowed algorithms")
+            }
+        }
+    }
+
+    /// RFC 8705 §2.1.2: a `tls_client_auth` client registers exactly one subject member.
+    func checkTLSSubject(_ m: [String: JSONValue], method: ClientAuthenticationMethod) throws(OAuthError) {
+        let present = Self.subjectMembers.filter { m[$0] != nil }
+        switch method {
+        case .tlsClientAuth:
+            guard present.count == 1 else {
+                throw Self.invalid("tls_client_auth_subject_dn", "tls_client_auth requires exactly one of \(Self.subjectMembers.joined(separator: ", "))")
+            }
+            guard m[present[0]]?.stringValue?.isEmpty == false else { throw Self.invalid(present[0], "must be a non-empty string") }
+        case .privateKeyJWT, .selfSignedTLSClientAuth:
+            if let first = present.first { throw Self.invalid(first, "applies only to tls_client_auth") }
+        }
+    }
+
+    func grantTypes(_ m: [String: JSONValue]) throws(OAuthError) -> [String] {
+        guard let value = m["grant_types"] else { return ["authorization_code"] }
+        guard let list = value.arrayValue?.compactMap(\.stringValue), !list.isEmpty else { throw Self.invalid("grant_types", "must be a non-empty array of strings") }
+        for g in list where !Self.supportedGrantTypes.contains(g) {
+            throw Self.invalid("grant_types", "'\(g)' is not supported (FAPI 2.0 SP 5.3.2.1-2 forbids password; implicit is excluded)")
+        }
+        return list
+    }
+
+    func responseTypes(_ m: [String: JSONValue]) throws(OAuthError) -> JSONValue {
+        guard let value = m["response_types"] else { return ["code"] }
+        guard let list = value.arrayValue?.compactMap(\.stringValue), list == ["code"] else {
+            throw Self.invalid("response_types", "must be [\"code\"] (FAPI 2.0 SP 5.3.2.2-1)")
+        }
+        return value
+    }
+
+    static func invalid(_ field: String, _ message: String) -> OAuthError {
+        OAuthError(.invalidClientMetadata, "\(field): \(message)")
+    }
+}

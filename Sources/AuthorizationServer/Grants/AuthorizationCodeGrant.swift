@@ -1,0 +1,65 @@
+import Foundation
+import OAuthCore
+import OAuthJOSE
+
+/// The `authorization_code` grant (RFC 6749 §4.1.3–4.1.4; RFC 7636 §4.5–4.6; RFC 9449 §5, §10;
+/// FAPI 2.0 SP §5.3.2.1-4/-5/-11/-12, §5.3.2.2-9).
+struct AuthorizationCodeGrant: Sendable {
+    let server: OAuthServer
+
+    func exchange(_ form: FormParameters, client: AuthenticatedClient, dpop: VerifiedDPoPProof?) async throws -> JSONValue {
+        let code = try form.required("code")
+        // SP §5.3.2.1-4: only sender-constrained access tokens. Checked before the code is consumed, so a client
+        // that forgot the proof can retry with the same code.
+        guard let dpop else {
+            throw OAuthError.invalidRequest("A DPoP proof is required: this server issues only sender-constrained access tokens")
+        }
+        let now = server.clock.now()
+        let record: AuthorizationCodeRecord
+        switch try await server.stores.codes.consume(codeHash: CredentialHash.of(code), now: now) {
+        case .consumed(let r): record = r
+        case .alreadyConsumed(let r):
+            // RFC 6749 §4.1.2: a reused code revokes the tokens issued from it.
+            _ = try await server.stores.tokens.revokeAll(grantID: r.grantID, now: now)
+            _ = try await server.stores.grants.revoke(id: r.grantID, now: now)
+            throw OAuthError.invalidGrant("The authorization code was already used", detail: "code replay; grant \(r.grantID) revoked")
+        case .expired: throw OAuthError.invalidGrant("The authorization code has expired")
+        case .notFound: throw OAuthError.invalidGrant("The authorization code is not valid")
+        }
+        guard record.clientID == client.client.id else { throw OAuthError.invalidGrant("The authorization code was issued to another client") }
+        if let redirectURI = form.value("redirect_uri"), redirectURI != record.request.redirectURI {
+            throw OAuthError.invalidGrant("redirect_uri does not match the authorization request")
+        }
+        // RFC 7636 §4.6: "If the values are not equal, an error response indicating invalid_grant MUST be returned."
+        guard let verifier = form.value("code_verifier"), PKCE.verify(verifier: verifier, challenge: record.request.codeChallenge) else {
+            throw OAuthError.invalidGrant("code_verifier is missing or does not match the code_challenge")
+        }
+        // RFC 9449 §10: the proof key must be the key the code was bound to at PAR.
+        if let bound = record.request.dpopJKT, bound != dpop.jkt {
+            throw OAuthError.invalidDPoPProof("The DPoP key differs from the key the authorization code is bound to")
+        }
+        return try await issue(record, client: client, jkt: dpop.jkt, now: now)
+    }
+
+    private func issue(_ record: AuthorizationCodeRecord, client: AuthenticatedClient, jkt: String, now: Date) async throws -> JSONValue {
+        let request = record.request
+        try await server.stores.grants.insert(GrantRecord(
+            id: record.grantID, clientID: record.clientID, userID: record.userID, scope: request.scope,
+            authorizationDetails: request.authorizationDetails, createdAt: now, updatedAt: now, expiresAt: nil))
+        let issuer = TokenIssuer(server: server)
+        let access = try await issuer.accessToken(
+            clientID: record.clientID, userID: record.userID, grantID: record.grantID, scope: request.scope,
+            authorizationDetails: request.authorizationDetails, confirmation: ["jkt": jkt], authTime: record.authTime, acr: record.acr)
+        var response: [String: JSONValue] = [
+            "access_token": .string(access.token), "token_type": "DPoP", "expires_in": .int(Int64(access.expiresIn)),
+            "scope": .string(Scope.format(request.scope)),
+        ]
+        if let details = request.authorizationDetails { response["authorization_details"] = details }
+        if request.isOpenID && server.configuration.features.openIDConnect {
+            response["id_token"] = .string(try await issuer.idToken(
+                clientID: record.clientID, userID: record.userID, nonce: request.nonce, authTime: record.authTime,
+                acr: record.acr, amr: record.amr))
+        }
+        return .object(response)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import Logging
+import OAuthCore
+import OAuthJOSE
+
+/// The authorization server: its configuration, stores and injected clock/randomness, and its routes.
+public struct OAuthServer: Sendable {
+    public let configuration: ServerConfiguration
+    public let stores: Stores
+    public let clock: any WallClock
+    public let random: any RandomSource
+    public let keys: ServerKeyRing
+    public let passwordHasher: PasswordHasher
+    public let logger: Logger
+
+    public init(configuration: ServerConfiguration, stores: Stores, clock: any WallClock = SystemClock(),
+                random: any RandomSource = SystemRandom(), passwordHasher: PasswordHasher = .init(), logger: Logger) {
+        self.configuration = configuration
+        self.stores = stores
+        self.clock = clock
+        self.random = random
+        self.passwordHasher = passwordHasher
+        self.logger = logger
+        keys = ServerKeyRing(store: stores.keys, algorithm: configuration.signingAlgorithm, clock: clock, random: random)
+    }
+
+    /// Endpoint paths, relative to the issuer. The route table below is the one place they are bound.
+    public enum Path {
+        public static let openIDConfiguration = "/.well-known/openid-configuration"
+        public static let oauthMetadata = "/.well-known/oauth-authorization-server"
+        public static let jwks = "/jwks"
+        public static let par = "/par"
+        public static let authorize = "/authorize"
+        public static let login = "/authorize/login"
+        public static let consent = "/authorize/consent"
+        public static let token = "/token"
+    }
+
+    /// Registers every endpoint on `router` (features that are off register nothing).
+    public func addRoutes(to router: Router<KuraRequestContext>) {
+        let metadata = MetadataEndpoint(server: self)
+        router.get(RouterPath(Path.openIDConfiguration)) { _, _ in metadata.response() }
+        router.get(RouterPath(Path.oauthMetadata)) { _, _ in metadata.response() }
+        router.get(RouterPath(Path.jwks)) { _, _ in try await JWKSEndpoint(keys: keys).response() }
+
+        let par = PushedAuthorizationEndpoint(server: self)
+        router.post(RouterPath(Path.par)) { request, context in try await par.handle(request, context: context) }
+        router.on(RouterPath(Path.par), method: .get) { _, _ -> Response in throw Self.methodNotAllowed }
+
+        let authorization = AuthorizationEndpoint(server: self)
+        router.get(RouterPath(Path.authorize)) { request, _ in await authorization.start(request) }
+        router.post(RouterPath(Path.login)) { request, _ in await authorization.login(request) }
+        router.post(RouterPath(Path.consent)) { request, _ in await authorization.decide(request) }
+
+        let token = TokenEndpoint(server: self)
+        router.post(RouterPath(Path.token)) { request, context in try await token.handle(request, context: context) }
+        router.on(RouterPath(Path.token), method: .get) { _, _ -> Response in throw Self.methodNotAllowed }
+    }
+
+    static let methodNotAllowed = OAuthError(.invalidRequest, "This endpoint accepts POST only", status: 405)
+}

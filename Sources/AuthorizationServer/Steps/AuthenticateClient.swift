@@ -1,0 +1,61 @@
+import Foundation
+import OAuthCore
+import OAuthJOSE
+
+/// A client whose authentication succeeded at this request.
+public struct AuthenticatedClient: Sendable {
+    public let client: Client
+    public let method: ClientAuthenticationMethod
+}
+
+/// Authenticates the client of a back-channel request: PAR, token, revocation, introspection
+/// (FAPI 2.0 SP §5.3.2.1-6; RFC 9126 §2: the token endpoint's rules apply at PAR too).
+///
+/// `private_key_jwt` (OIDC Core §9, RFC 7523 §2.2/§3): the assertion is verified with a key the client
+/// registered, `aud` must be the issuer as a string (SP §5.3.2.1-8) and its `jti` is single-use.
+struct AuthenticateClient: Sendable {
+    static let jwtBearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+    let server: OAuthServer
+
+    func callAsFunction(_ form: FormParameters) async throws -> AuthenticatedClient {
+        guard let assertion = form.value("client_assertion") else {
+            if form.value("client_secret") != nil {
+                throw OAuthError.invalidClient("client_secret authentication is not allowed (FAPI 2.0 SP 5.3.2.1-6)")
+            }
+            throw OAuthError.invalidClient("Client authentication is required: use private_key_jwt")
+        }
+        guard form.value("client_assertion_type") == Self.jwtBearer else {
+            throw OAuthError.invalidClient("client_assertion_type must be \(Self.jwtBearer)")
+        }
+        let clientID = try claimedClientID(assertion: assertion, form: form)
+        guard let record = try await server.stores.clients.find(clientID: clientID) else {
+            throw OAuthError.invalidClient("Unknown client")
+        }
+        let client = try Client(record: record)
+        guard client.authenticationMethod == .privateKeyJWT else {
+            throw OAuthError.invalidClient("This client is registered for \(client.authenticationMethod.rawValue)")
+        }
+        let verifier = ClientAssertionVerifier(issuer: server.configuration.issuer, allowedAlgorithms: server.configuration.acceptedAlgorithms)
+        let verified = try verifier.verify(assertion, clientID: client.id, keys: client.jwks, now: server.clock.now())
+        let fresh = try await server.stores.replay.recordFirstUse(
+            namespace: "client_assertion:\(client.id)", id: verified.jti, expiresAt: verified.expiresAt.addingTimeInterval(60))
+        guard fresh else { throw OAuthError.invalidClient("The client assertion was already used (jti replay)") }
+        return AuthenticatedClient(client: client, method: .privateKeyJWT)
+    }
+
+    /// The client the request claims to be: `client_id` if sent, which must then equal the assertion's `sub`
+    /// (RFC 7521 §4.2 via `iss`/`sub`). The signature is checked later against that client's keys only.
+    private func claimedClientID(assertion: String, form: FormParameters) throws(OAuthError) -> String {
+        let claims: [String: JSONValue]
+        do { claims = try CompactJWS.parse(assertion).payloadObject() } catch {
+            throw OAuthError.invalidClient("client_assertion is not a valid JWT")
+        }
+        guard let sub = claims["sub"]?.stringValue, !sub.isEmpty else {
+            throw OAuthError.invalidClient("client_assertion has no sub claim")
+        }
+        if let clientID = form.value("client_id"), clientID != sub {
+            throw OAuthError.invalidClient("client_id does not match the client assertion")
+        }
+        return sub
+    }
+}

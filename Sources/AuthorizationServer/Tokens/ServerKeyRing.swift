@@ -1,0 +1,74 @@
+import Foundation
+import OAuthCore
+import OAuthJOSE
+
+/// The server's signing keys (ID tokens, access tokens): loaded from the `KeyStore` shared by every node,
+/// created on first start, published at `jwks_uri` (FAPI 2.0 SP §5.4.2: unique `kid`s, TLS only).
+///
+/// Keys are cached for `refreshInterval` so a rotation made on one node reaches the others.
+public actor ServerKeyRing {
+    let store: any KeyStore
+    let algorithm: JWSAlgorithm
+    let clock: any WallClock
+    let random: any RandomSource
+    let refreshInterval: TimeInterval
+    private var cached: (loadedAt: Date, signing: JWSSigningKey, published: JWKSet)?
+
+    public init(store: any KeyStore, algorithm: JWSAlgorithm, clock: any WallClock, random: any RandomSource, refreshInterval: TimeInterval = 60) {
+        self.store = store
+        self.algorithm = algorithm
+        self.clock = clock
+        self.random = random
+        self.refreshInterval = refreshInterval
+    }
+
+    /// The newest active key of the configured algorithm; one is generated if there is none.
+    public func signingKey() async throws -> JWSSigningKey { try await load().signing }
+
+    /// Every key that is next, active or retired, public members only.
+    public func publishedKeys() async throws -> JWKSet { try await load().published }
+
+    /// Generates a new active key of the configured algorithm and retires the previous active ones.
+    /// Retired keys stay published so tokens they signed still verify. Returns the new `kid`.
+    @discardableResult
+    public func rotate() async throws -> String {
+        let previous = try await store.list().filter { $0.status == .active }
+        let kid = try await generate()
+        for key in previous { _ = try await store.setStatus(kid: key.kid, status: .retired) }
+        cached = nil
+        return kid
+    }
+
+    /// Makes sure a signing key exists (called at start-up so the first request does not pay for it).
+    public func prepare() async throws { _ = try await load() }
+
+    private func load() async throws -> (loadedAt: Date, signing: JWSSigningKey, published: JWKSet) {
+        let now = clock.now()
+        if let cached, now.timeIntervalSince(cached.loadedAt) < refreshInterval { return cached }
+        var records = try await store.list()
+        if !records.contains(where: { $0.status == .active && $0.algorithm == algorithm.rawValue }) {
+            _ = try await generate()
+            records = try await store.list()
+        }
+        guard let active = records.last(where: { $0.status == .active && $0.algorithm == algorithm.rawValue }),
+              let alg = JWSAlgorithm(rawValue: active.algorithm)
+        else { throw StorageError.corrupt("no active signing key") }
+        let signing = try JWSSigningKey(privateJWK: active.privateJWK, alg: alg)
+        var published: [JWK] = []
+        for record in records {
+            guard let a = JWSAlgorithm(rawValue: record.algorithm) else { continue }
+            published.append(try JWSSigningKey(privateJWK: record.privateJWK, alg: a).publicJWK)
+        }
+        let loaded = (loadedAt: now, signing: signing, published: JWKSet(keys: published))
+        cached = loaded
+        return loaded
+    }
+
+    private func generate() async throws -> String {
+        let kid = Base64URL.encode(random.bytes(12))
+        let key = try JWSSigningKey.generate(algorithm, kid: kid)
+        try await store.insert(ServerKeyRecord(kid: kid, algorithm: algorithm.rawValue, privateJWK: key.privateJWKJSON,
+                                               status: .active, createdAt: clock.now()))
+        return kid
+    }
+}

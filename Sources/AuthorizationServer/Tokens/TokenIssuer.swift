@@ -1,0 +1,51 @@
+import Foundation
+import OAuthCore
+import OAuthJOSE
+
+/// Mints access tokens (JWT, RFC 9068) and ID tokens (OIDC Core §2), and records access tokens by hash so
+/// they can be revoked and introspected.
+struct TokenIssuer: Sendable {
+    let server: OAuthServer
+
+    struct AccessToken: Sendable {
+        let token: String
+        let expiresIn: Int
+    }
+
+    /// An RFC 9068 access token (`typ: at+jwt`) bound to the sender (`cnf`, RFC 9449 §6.1 / RFC 8705 §3.1).
+    func accessToken(clientID: String, userID: String?, grantID: String?, scope: [String], authorizationDetails: JSONValue?,
+                     confirmation: [String: String], authTime: Date?, acr: String?) async throws -> AccessToken {
+        let c = server.configuration
+        let now = server.clock.now()
+        let lifetime = c.lifetimes.accessToken
+        let jti = server.random.token()
+        var claims: [String: JSONValue] = [
+            "iss": .string(c.issuer), "aud": .string(c.issuer), "sub": .string(userID ?? clientID), "client_id": .string(clientID),
+            "iat": .int(now.epochSeconds), "exp": .int(now.epochSeconds + Int64(lifetime)), "jti": .string(jti),
+            "scope": .string(Scope.format(scope)), "cnf": .object(confirmation.mapValues(JSONValue.string)),
+        ]
+        if let authTime { claims["auth_time"] = .int(authTime.epochSeconds) }
+        if let acr { claims["acr"] = .string(acr) }
+        if let authorizationDetails { claims["authorization_details"] = authorizationDetails }
+        let token = try JWT.sign(claims: claims, typ: "at+jwt", key: try await server.keys.signingKey())
+        try await server.stores.tokens.insert(TokenRecord(
+            tokenHash: CredentialHash.of(token), kind: .accessToken, tokenID: jti, clientID: clientID, userID: userID, grantID: grantID,
+            scope: scope, authorizationDetails: authorizationDetails, confirmation: confirmation, issuedAt: now,
+            expiresAt: now.addingTimeInterval(lifetime)))
+        return AccessToken(token: token, expiresIn: Int(lifetime))
+    }
+
+    /// An ID token (OIDC Core §2, §3.1.3.6): `nonce` echoed unchanged, `auth_time`, `acr`, `amr` state how the
+    /// customer authenticated. Signed with a FAPI algorithm and carrying `kid` (FAPI 2.0 SP §5.4.1).
+    func idToken(clientID: String, userID: String, nonce: String?, authTime: Date, acr: String, amr: [String]) async throws -> String {
+        let c = server.configuration
+        let now = server.clock.now()
+        var claims: [String: JSONValue] = [
+            "iss": .string(c.issuer), "sub": .string(userID), "aud": .string(clientID), "azp": .string(clientID),
+            "iat": .int(now.epochSeconds), "exp": .int(now.epochSeconds + Int64(c.lifetimes.idToken)),
+            "auth_time": .int(authTime.epochSeconds), "acr": .string(acr), "amr": .array(amr.map(JSONValue.string)),
+        ]
+        if let nonce { claims["nonce"] = .string(nonce) }
+        return try JWT.sign(claims: claims, typ: "JWT", key: try await server.keys.signingKey())
+    }
+}

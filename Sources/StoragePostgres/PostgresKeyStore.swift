@@ -1,0 +1,47 @@
+import AuthorizationServer
+import Foundation
+import OAuthCore
+import PostgresNIO
+
+/// Server signing keys in the `server_keys` table.
+struct PostgresKeyStore: KeyStore {
+    let db: PostgresDatabase
+
+    func insert(_ key: ServerKeyRecord) async throws {
+        let jwk = try PostgresCoding.json(key.privateJWK)
+        let createdAt = PostgresCoding.millis(key.createdAt)
+        try await db.insert(
+            """
+            INSERT INTO server_keys (kid, algorithm, private_jwk, status, created_at)
+            VALUES (\(key.kid), \(key.algorithm), \(jwk), \(key.status.rawValue), \(createdAt))
+            """,
+            duplicate: "kid \(key.kid)")
+    }
+
+    /// Oldest first; keys created in the same millisecond are ordered by kid (byte order).
+    func list() async throws -> [ServerKeyRecord] {
+        try await db.rows(#"SELECT * FROM server_keys ORDER BY created_at, kid COLLATE "C""#)
+            .map(ServerKeyRecord.init(postgresRow:))
+    }
+
+    func setStatus(kid: String, status: ServerKeyStatus) async throws -> Bool {
+        try await !db.rows("UPDATE server_keys SET status = \(status.rawValue) WHERE kid = \(kid) RETURNING kid").isEmpty
+    }
+
+    func delete(kid: String) async throws -> Bool {
+        try await !db.rows("DELETE FROM server_keys WHERE kid = \(kid) RETURNING kid").isEmpty
+    }
+}
+
+extension ServerKeyRecord {
+    init(postgresRow row: PostgresRandomAccessRow) throws {
+        let status: String = try row.value("status")
+        guard let keyStatus = ServerKeyStatus(rawValue: status) else { throw StorageError.corrupt("status: \(status)") }
+        self.init(
+            kid: try row.value("kid"),
+            algorithm: try row.value("algorithm"),
+            privateJWK: try PostgresCoding.decode([String: JSONValue].self, json: try row.value("private_jwk"), column: "private_jwk"),
+            status: keyStatus,
+            createdAt: PostgresCoding.date(try row.value("created_at", as: Int64.self)))
+    }
+}

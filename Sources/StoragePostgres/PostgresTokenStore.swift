@@ -1,0 +1,74 @@
+import AuthorizationServer
+import Foundation
+import OAuthCore
+import PostgresNIO
+
+/// Issued tokens in the `tokens` table, keyed by the token's hash.
+struct PostgresTokenStore: TokenStore {
+    let db: PostgresDatabase
+
+    func insert(_ token: TokenRecord) async throws {
+        let scope = try PostgresCoding.json(token.scope)
+        let details = try PostgresCoding.json(token.authorizationDetails)
+        let confirmation = try PostgresCoding.json(token.confirmation)
+        let issuedAt = PostgresCoding.millis(token.issuedAt), expiresAt = PostgresCoding.millis(token.expiresAt)
+        let revokedAt = PostgresCoding.millis(token.revokedAt)
+        try await db.insert(
+            """
+            INSERT INTO tokens (token_hash, kind, token_id, client_id, user_id, grant_id, scope, authorization_details,
+                                confirmation, issued_at, expires_at, revoked_at)
+            VALUES (\(token.tokenHash), \(token.kind.rawValue), \(token.tokenID), \(token.clientID), \(token.userID),
+                    \(token.grantID), \(scope), \(details), \(confirmation), \(issuedAt), \(expiresAt), \(revokedAt))
+            """,
+            duplicate: "token")
+    }
+
+    func find(tokenHash: String) async throws -> TokenRecord? {
+        try await db.row("SELECT * FROM tokens WHERE token_hash = \(tokenHash)").map(TokenRecord.init(postgresRow:))
+    }
+
+    /// Keeps the first revocation instant when the token was already revoked.
+    func revoke(tokenHash: String, now: Date) async throws -> Bool {
+        let now = PostgresCoding.millis(now)
+        return try await !db.rows(
+            """
+            UPDATE tokens SET revoked_at = COALESCE(revoked_at, \(now))
+            WHERE token_hash = \(tokenHash)
+            RETURNING token_hash
+            """
+        ).isEmpty
+    }
+
+    /// Counts only tokens that were not revoked before.
+    func revokeAll(grantID: String, now: Date) async throws -> Int {
+        let now = PostgresCoding.millis(now)
+        return try await db.rows(
+            """
+            UPDATE tokens SET revoked_at = \(now)
+            WHERE grant_id = \(grantID) AND revoked_at IS NULL
+            RETURNING token_hash
+            """
+        ).count
+    }
+}
+
+extension TokenRecord {
+    init(postgresRow row: PostgresRandomAccessRow) throws {
+        let kind: String = try row.value("kind")
+        guard let tokenKind = TokenKind(rawValue: kind) else { throw StorageError.corrupt("kind: \(kind)") }
+        self.init(
+            tokenHash: try row.value("token_hash"),
+            kind: tokenKind,
+            tokenID: try row.value("token_id"),
+            clientID: try row.value("client_id"),
+            userID: try row.value("user_id"),
+            grantID: try row.value("grant_id"),
+            scope: try PostgresCoding.decode([String].self, json: try row.value("scope"), column: "scope"),
+            authorizationDetails: try PostgresCoding.decode(
+                JSONValue.self, json: try row.value("authorization_details", as: String?.self), column: "authorization_details"),
+            confirmation: try PostgresCoding.decode([String: String].self, json: try row.value("confirmation"), column: "confirmation"),
+            issuedAt: PostgresCoding.date(try row.value("issued_at", as: Int64.self)),
+            expiresAt: PostgresCoding.date(try row.value("expires_at", as: Int64.self)),
+            revokedAt: PostgresCoding.date(try row.value("revoked_at", as: Int64?.self)))
+    }
+}

@@ -1,0 +1,72 @@
+import AuthorizationServer
+import Foundation
+import GRDB
+import OAuthCore
+
+/// Authorization codes in the `authorization_codes` table, keyed by the code's hash.
+///
+/// `consume` is one conditional `UPDATE … SET consumed_at … WHERE consumed_at IS NULL AND expires_at > now
+/// RETURNING *` in a write transaction. When it matches nothing, a read in the same transaction decides:
+/// consumed before → `.alreadyConsumed(record)` even if it has also expired since (the caller must still
+/// revoke the grant), otherwise `.expired`, or `.notFound`.
+struct SQLiteAuthorizationCodeStore: AuthorizationCodeStore {
+    let db: any DatabaseWriter
+
+    func insert(_ record: AuthorizationCodeRecord) async throws {
+        let request = try SQLiteCoding.json(record.request)
+        let amr = try SQLiteCoding.json(record.amr)
+        try await db.write { db in
+            try mappingDuplicate("authorization code") {
+                try db.execute(
+                    sql: """
+                        INSERT INTO authorization_codes (code_hash, client_id, user_id, grant_id, request, auth_time, acr,
+                                                         amr, issued_at, expires_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [record.codeHash, record.clientID, record.userID, record.grantID, request,
+                                SQLiteCoding.millis(record.authTime), record.acr, amr,
+                                SQLiteCoding.millis(record.issuedAt), SQLiteCoding.millis(record.expiresAt)])
+            }
+        }
+    }
+
+    func consume(codeHash: String, now: Date) async throws -> ConsumeResult<AuthorizationCodeRecord> {
+        let now = SQLiteCoding.millis(now)
+        return try await db.write { db in
+            if let row = try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE authorization_codes SET consumed_at = ?
+                    WHERE code_hash = ? AND consumed_at IS NULL AND expires_at > ?
+                    RETURNING *
+                    """,
+                arguments: [now, codeHash, now])
+            {
+                return .consumed(try AuthorizationCodeRecord(sqliteRow: row))
+            }
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM authorization_codes WHERE code_hash = ?", arguments: [codeHash])
+            else { return .notFound }
+            if try row.value("consumed_at", as: Int64?.self) != nil {
+                return .alreadyConsumed(try AuthorizationCodeRecord(sqliteRow: row))
+            }
+            return .expired
+        }
+    }
+}
+
+extension AuthorizationCodeRecord {
+    init(sqliteRow row: Row) throws {
+        self.init(
+            codeHash: try row.value("code_hash"),
+            clientID: try row.value("client_id"),
+            userID: try row.value("user_id"),
+            grantID: try row.value("grant_id"),
+            request: try SQLiteCoding.decode(AuthorizationRequest.self, json: try row.value("request"), column: "request"),
+            authTime: SQLiteCoding.date(try row.value("auth_time", as: Int64.self)),
+            acr: try row.value("acr"),
+            amr: try SQLiteCoding.decode([String].self, json: try row.value("amr"), column: "amr"),
+            issuedAt: SQLiteCoding.date(try row.value("issued_at", as: Int64.self)),
+            expiresAt: SQLiteCoding.date(try row.value("expires_at", as: Int64.self)))
+    }
+}

@@ -1,0 +1,85 @@
+import AuthorizationServer
+import Foundation
+import GRDB
+import Synchronization
+
+/// Kura's embedded storage: one SQLite database file, accessed through GRDB.
+///
+/// A file database is a GRDB `DatabasePool` in WAL mode: readers never block the single writer, and
+/// every write runs in an `IMMEDIATE` transaction, so the read-check-write sequences of the stores
+/// cannot interleave. `busy_timeout` (5 s) lets a second process (`kura migrate`, `kura clients add`
+/// while the server runs) wait for the write lock instead of failing. Foreign key enforcement is on.
+///
+/// Single-use operations (`consume`, `recordFirstUse`, `recordSuccessfulLogin`) are single conditional
+/// statements inside one write transaction, exactly as in the PostgreSQL backend.
+public final class SQLiteBackend: StorageBackend {
+    /// How long a writer waits for another connection's write lock before failing with `SQLITE_BUSY`.
+    public static let busyTimeout: TimeInterval = 5
+
+    private let writer: any DatabaseWriter
+
+    /// Every store, backed by this database.
+    public let stores: Stores
+
+    /// Opens (creating if needed) the database file at `path`. Call `migrate()` before using the stores.
+    /// - Throws: a GRDB `DatabaseError` if the file cannot be opened.
+    public init(path: String) throws {
+        self.writer = try DatabasePool(path: path, configuration: Self.configuration(label: "kura"))
+        self.stores = Self.makeStores(writer)
+    }
+
+    private init(writer: any DatabaseWriter) {
+        self.writer = writer
+        self.stores = Self.makeStores(writer)
+    }
+
+    /// A private in-memory database (a GRDB `DatabaseQueue`), for tests and `kura demo`. It vanishes
+    /// with the backend. Call `migrate()` before using the stores.
+    public static func inMemory() throws -> SQLiteBackend {
+        SQLiteBackend(writer: try DatabaseQueue(configuration: configuration(label: "kura-memory")))
+    }
+
+    /// Applies pending migrations from `SQLiteSchema`, each in its own transaction.
+    ///
+    /// Returns the identifiers this call applied, in order: empty when the schema was already current.
+    /// Concurrent calls in one process are serialised by GRDB; the second finds nothing to do.
+    @discardableResult
+    public func migrate() async throws -> [String] {
+        let applied = Mutex<[String]>([])
+        let migrator = SQLiteSchema.migrator { id in applied.withLock { $0.append(id) } }
+        let writer = self.writer
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            migrator.asyncMigrate(writer) { result in
+                continuation.resume(with: result.map { _ in () })
+            }
+        }
+        return applied.withLock { $0 }
+    }
+
+    /// Closes the database connections. The stores must not be used afterwards.
+    public func shutdown() async throws {
+        try writer.close()
+    }
+
+    private static func configuration(label: String) -> Configuration {
+        var configuration = Configuration()
+        configuration.label = label
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(busyTimeout)
+        return configuration
+    }
+
+    private static func makeStores(_ writer: any DatabaseWriter) -> Stores {
+        Stores(
+            clients: SQLiteClientStore(db: writer),
+            users: SQLiteUserStore(db: writer),
+            sessions: SQLiteSessionStore(db: writer),
+            pushedRequests: SQLitePushedRequestStore(db: writer),
+            codes: SQLiteAuthorizationCodeStore(db: writer),
+            grants: SQLiteGrantStore(db: writer),
+            tokens: SQLiteTokenStore(db: writer),
+            replay: SQLiteReplayCache(db: writer),
+            keys: SQLiteKeyStore(db: writer)
+        )
+    }
+}

@@ -1,0 +1,54 @@
+import AuthorizationServer
+import Foundation
+import GRDB
+import OAuthCore
+
+/// Server signing keys in the `server_keys` table.
+struct SQLiteKeyStore: KeyStore {
+    let db: any DatabaseWriter
+
+    func insert(_ key: ServerKeyRecord) async throws {
+        let jwk = try SQLiteCoding.json(key.privateJWK)
+        try await db.write { db in
+            try mappingDuplicate("kid \(key.kid)") {
+                try db.execute(
+                    sql: "INSERT INTO server_keys (kid, algorithm, private_jwk, status, created_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [key.kid, key.algorithm, jwk, key.status.rawValue, SQLiteCoding.millis(key.createdAt)])
+            }
+        }
+    }
+
+    /// Oldest first; keys created in the same millisecond are ordered by kid.
+    func list() async throws -> [ServerKeyRecord] {
+        try await db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM server_keys ORDER BY created_at, kid").map(ServerKeyRecord.init(sqliteRow:))
+        }
+    }
+
+    func setStatus(kid: String, status: ServerKeyStatus) async throws -> Bool {
+        try await db.write { db in
+            try db.execute(sql: "UPDATE server_keys SET status = ? WHERE kid = ?", arguments: [status.rawValue, kid])
+            return db.changesCount > 0
+        }
+    }
+
+    func delete(kid: String) async throws -> Bool {
+        try await db.write { db in
+            try db.execute(sql: "DELETE FROM server_keys WHERE kid = ?", arguments: [kid])
+            return db.changesCount > 0
+        }
+    }
+}
+
+extension ServerKeyRecord {
+    init(sqliteRow row: Row) throws {
+        let status: String = try row.value("status")
+        guard let keyStatus = ServerKeyStatus(rawValue: status) else { throw StorageError.corrupt("status: \(status)") }
+        self.init(
+            kid: try row.value("kid"),
+            algorithm: try row.value("algorithm"),
+            privateJWK: try SQLiteCoding.decode([String: JSONValue].self, json: try row.value("private_jwk"), column: "private_jwk"),
+            status: keyStatus,
+            createdAt: SQLiteCoding.date(try row.value("created_at", as: Int64.self)))
+    }
+}

@@ -1,0 +1,72 @@
+import AuthorizationServer
+import Foundation
+import GRDB
+import OAuthCore
+
+/// Pushed authorization requests (RFC 9126) in the `pushed_requests` table.
+///
+/// `consume` is one conditional `UPDATE … SET consumed_at … WHERE consumed_at IS NULL AND expires_at > now
+/// RETURNING *` in a write transaction; when it matches nothing, a read in the same transaction tells
+/// `.alreadyConsumed` (consumed before, even if also expired since), `.expired` and `.notFound` apart.
+struct SQLitePushedRequestStore: PushedRequestStore {
+    let db: any DatabaseWriter
+
+    func insert(_ record: PushedRequestRecord) async throws {
+        let request = try SQLiteCoding.json(record.request)
+        try await db.write { db in
+            try mappingDuplicate("pushed request") {
+                try db.execute(
+                    sql: """
+                        INSERT INTO pushed_requests (request_key, client_id, request, created_at, expires_at)
+                        VALUES (?, ?, ?, ?, ?)
+                        """,
+                    arguments: [record.key, record.clientID, request, SQLiteCoding.millis(record.createdAt),
+                                SQLiteCoding.millis(record.expiresAt)])
+            }
+        }
+    }
+
+    func find(key: String, now: Date) async throws -> PushedRequestRecord? {
+        try await db.read { db in
+            try Row.fetchOne(
+                db,
+                sql: "SELECT * FROM pushed_requests WHERE request_key = ? AND consumed_at IS NULL AND expires_at > ?",
+                arguments: [key, SQLiteCoding.millis(now)]
+            ).map(PushedRequestRecord.init(sqliteRow:))
+        }
+    }
+
+    func consume(key: String, now: Date) async throws -> ConsumeResult<PushedRequestRecord> {
+        let now = SQLiteCoding.millis(now)
+        return try await db.write { db in
+            if let row = try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE pushed_requests SET consumed_at = ?
+                    WHERE request_key = ? AND consumed_at IS NULL AND expires_at > ?
+                    RETURNING *
+                    """,
+                arguments: [now, key, now])
+            {
+                return .consumed(try PushedRequestRecord(sqliteRow: row))
+            }
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM pushed_requests WHERE request_key = ?", arguments: [key])
+            else { return .notFound }
+            if try row.value("consumed_at", as: Int64?.self) != nil {
+                return .alreadyConsumed(try PushedRequestRecord(sqliteRow: row))
+            }
+            return .expired
+        }
+    }
+}
+
+extension PushedRequestRecord {
+    init(sqliteRow row: Row) throws {
+        self.init(
+            key: try row.value("request_key"),
+            clientID: try row.value("client_id"),
+            request: try SQLiteCoding.decode(AuthorizationRequest.self, json: try row.value("request"), column: "request"),
+            createdAt: SQLiteCoding.date(try row.value("created_at", as: Int64.self)),
+            expiresAt: SQLiteCoding.date(try row.value("expires_at", as: Int64.self)))
+    }
+}

@@ -1,0 +1,27 @@
+import AuthorizationServer
+import Foundation
+import GRDB
+
+/// Single-use identifiers in the `replay_cache` table, primary key `(namespace, id)`.
+///
+/// An identifier stays "seen" until `purge` removes it, even past its `expiresAt`: a late replay is
+/// still refused (the callers' `iat`/`exp` windows make such a replay invalid anyway).
+struct SQLiteReplayCache: ReplayCache {
+    let db: any DatabaseWriter
+
+    func recordFirstUse(namespace: String, id: String, expiresAt: Date) async throws -> Bool {
+        try await db.write { db in
+            try db.execute(
+                sql: "INSERT INTO replay_cache (namespace, id, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [namespace, id, SQLiteCoding.millis(expiresAt)])
+            return db.changesCount == 1
+        }
+    }
+
+    func purge(now: Date) async throws -> Int {
+        try await db.write { db in
+            try db.execute(sql: "DELETE FROM replay_cache WHERE expires_at < ?", arguments: [SQLiteCoding.millis(now)])
+            return db.changesCount
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import AuthorizationServer
+import Foundation
+import GRDB
+
+/// Authorization interactions in the `sessions` table. A session is live while `expires_at > now`.
+struct SQLiteSessionStore: SessionStore {
+    let db: any DatabaseWriter
+
+    func insert(_ session: AuthorizationSession) async throws {
+        let amr = try SQLiteCoding.json(session.amr)
+        try await db.write { db in
+            try mappingDuplicate("authorization session") {
+                try db.execute(
+                    sql: """
+                        INSERT INTO sessions (id_hash, request_key, client_id, csrf_hash, user_id, auth_time, amr, acr,
+                                              created_at, expires_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [session.idHash, session.requestKey, session.clientID, session.csrfHash, session.userID,
+                                SQLiteCoding.millis(session.authTime), amr, session.acr,
+                                SQLiteCoding.millis(session.createdAt), SQLiteCoding.millis(session.expiresAt)])
+            }
+        }
+    }
+
+    func find(idHash: String, now: Date) async throws -> AuthorizationSession? {
+        try await db.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?",
+                arguments: [idHash, SQLiteCoding.millis(now)]
+            ).map(AuthorizationSession.init(sqliteRow:))
+        }
+    }
+
+    func markAuthenticated(idHash: String, userID: String, authTime: Date, amr: [String], acr: String, now: Date) async throws -> Bool {
+        let amrJSON = try SQLiteCoding.json(amr)
+        return try await db.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE sessions SET user_id = ?, auth_time = ?, amr = ?, acr = ?
+                    WHERE id_hash = ? AND expires_at > ?
+                    """,
+                arguments: [userID, SQLiteCoding.millis(authTime), amrJSON, acr, idHash, SQLiteCoding.millis(now)])
+            return db.changesCount == 1
+        }
+    }
+
+    func delete(idHash: String) async throws -> Bool {
+        try await db.write { db in
+            try db.execute(sql: "DELETE FROM sessions WHERE id_hash = ?", arguments: [idHash])
+            return db.changesCount > 0
+        }
+    }
+}
+
+extension AuthorizationSession {
+    init(sqliteRow row: Row) throws {
+        self.init(
+            idHash: try row.value("id_hash"),
+            requestKey: try row.value("request_key"),
+            clientID: try row.value("client_id"),
+            csrfHash: try row.value("csrf_hash"),
+            userID: try row.value("user_id"),
+            authTime: SQLiteCoding.date(try row.value("auth_time", as: Int64?.self)),
+            amr: try SQLiteCoding.decode([String].self, json: try row.value("amr"), column: "amr"),
+            acr: try row.value("acr"),
+            createdAt: SQLiteCoding.date(try row.value("created_at", as: Int64.self)),
+            expiresAt: SQLiteCoding.date(try row.value("expires_at", as: Int64.self)))
+    }
+}

@@ -1,0 +1,76 @@
+import AuthorizationServer
+import Foundation
+import GRDB
+import OAuthCore
+
+/// Issued tokens in the `tokens` table, keyed by the token's hash.
+struct SQLiteTokenStore: TokenStore {
+    let db: any DatabaseWriter
+
+    func insert(_ token: TokenRecord) async throws {
+        let scope = try SQLiteCoding.json(token.scope)
+        let details = try SQLiteCoding.json(token.authorizationDetails)
+        let confirmation = try SQLiteCoding.json(token.confirmation)
+        try await db.write { db in
+            try mappingDuplicate("token") {
+                try db.execute(
+                    sql: """
+                        INSERT INTO tokens (token_hash, kind, token_id, client_id, user_id, grant_id, scope,
+                                            authorization_details, confirmation, issued_at, expires_at, revoked_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [token.tokenHash, token.kind.rawValue, token.tokenID, token.clientID, token.userID,
+                                token.grantID, scope, details, confirmation, SQLiteCoding.millis(token.issuedAt),
+                                SQLiteCoding.millis(token.expiresAt), SQLiteCoding.millis(token.revokedAt)])
+            }
+        }
+    }
+
+    func find(tokenHash: String) async throws -> TokenRecord? {
+        try await db.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM tokens WHERE token_hash = ?", arguments: [tokenHash])
+                .map(TokenRecord.init(sqliteRow:))
+        }
+    }
+
+    /// Keeps the first revocation instant when the token was already revoked.
+    func revoke(tokenHash: String, now: Date) async throws -> Bool {
+        try await db.write { db in
+            try db.execute(
+                sql: "UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE token_hash = ?",
+                arguments: [SQLiteCoding.millis(now), tokenHash])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Counts only tokens that were not revoked before.
+    func revokeAll(grantID: String, now: Date) async throws -> Int {
+        try await db.write { db in
+            try db.execute(
+                sql: "UPDATE tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL",
+                arguments: [SQLiteCoding.millis(now), grantID])
+            return db.changesCount
+        }
+    }
+}
+
+extension TokenRecord {
+    init(sqliteRow row: Row) throws {
+        let kind: String = try row.value("kind")
+        guard let tokenKind = TokenKind(rawValue: kind) else { throw StorageError.corrupt("kind: \(kind)") }
+        self.init(
+            tokenHash: try row.value("token_hash"),
+            kind: tokenKind,
+            tokenID: try row.value("token_id"),
+            clientID: try row.value("client_id"),
+            userID: try row.value("user_id"),
+            grantID: try row.value("grant_id"),
+            scope: try SQLiteCoding.decode([String].self, json: try row.value("scope"), column: "scope"),
+            authorizationDetails: try SQLiteCoding.decode(
+                JSONValue.self, json: try row.value("authorization_details", as: String?.self), column: "authorization_details"),
+            confirmation: try SQLiteCoding.decode([String: String].self, json: try row.value("confirmation"), column: "confirmation"),
+            issuedAt: SQLiteCoding.date(try row.value("issued_at", as: Int64.self)),
+            expiresAt: SQLiteCoding.date(try row.value("expires_at", as: Int64.self)),
+            revokedAt: SQLiteCoding.date(try row.value("revoked_at", as: Int64?.self)))
+    }
+}
