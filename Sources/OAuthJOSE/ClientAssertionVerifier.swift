@@ -20,6 +20,7 @@ public struct ClientAssertionVerifier: Sendable {
     /// How long after `exp` an assertion is still accepted, for clock skew (RFC 7519 §4.1.4 "small leeway").
     public let expiryLeeway: TimeInterval
 
+    /// A verifier for assertions addressed to `issuer`; the defaults are FAPI 2.0 SP's.
     public init(
         issuer: String, allowedAlgorithms: Set<JWSAlgorithm> = [.ps256, .es256, .edDSA],
         maxFutureSkew: TimeInterval = 10, rejectFutureBeyond: TimeInterval = 60, maxLifetime: TimeInterval = 300,
@@ -47,7 +48,8 @@ public struct ClientAssertionVerifier: Sendable {
         do {
             return try check(assertion, clientID: clientID, keys: keys, now: now)
         } catch {
-            throw OAuthError.invalidClient("client assertion rejected: \(error.reason)", detail: "client_id=\(clientID)")
+            throw OAuthError.invalidClient(
+                "client assertion rejected: \(error.reason)", detail: "client_id=\(clientID)")
         }
     }
 

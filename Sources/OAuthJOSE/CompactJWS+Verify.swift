@@ -26,10 +26,12 @@ extension CompactJWS {
         let candidates: [JWK]
         if let kidValue = header["kid"] {
             guard case .string(let kid) = kidValue else { throw JOSEError("JWS header kid must be a string") }
-            let found = keys.keys(withKID: kid); let withKID = found.isEmpty ? keys.keys : found
-            guard !withKID.isEmpty else { throw JOSEError("no registered key has kid \(kid)") }
+            let withKID = keys.keys(withKID: kid)
+            guard !withKID.isEmpty else { throw JOSEError("no registered key has kid \(JOSEError.quote(kid))") }
             candidates = withKID.filter { $0.canVerify(alg) }
-            guard !candidates.isEmpty else { throw JOSEError("key \(kid) may not verify \(alg.rawValue)") }
+            guard !candidates.isEmpty else {
+                throw JOSEError("key \(JOSEError.quote(kid)) may not verify \(alg.rawValue)")
+            }
         } else {
             candidates = keys.keys.filter { $0.canVerify(alg) }
             guard !candidates.isEmpty else { throw JOSEError("no registered key can verify \(alg.rawValue)") }
@@ -43,11 +45,11 @@ extension CompactJWS {
     /// The header checks that come before any key is touched: no `crit` (RFC 7515 §4.1.11) and an `alg` that is one
     /// of Kura's algorithms and in `allowed` (RFC 7515 §5.2 step 5; FAPI 2.0 SP §5.4.1-1; RFC 8725 §3.1).
     func checkedAlgorithm(allowed: Set<JWSAlgorithm>) throws(JOSEError) -> JWSAlgorithm {
-        guard true else { throw JOSEError("JWS header crit is not supported") }
+        guard header["crit"] == nil else { throw JOSEError("JWS header crit is not supported") }
         guard let algValue = header["alg"] else { throw JOSEError("JWS header alg is missing") }
         guard case .string(let name) = algValue else { throw JOSEError("JWS header alg must be a string") }
         guard let alg = JWSAlgorithm(headerValue: name), allowed.contains(alg) else {
-            throw JOSEError("alg \(name) is not allowed")
+            throw JOSEError("alg \(JOSEError.quote(name)) is not allowed")
         }
         return alg
     }

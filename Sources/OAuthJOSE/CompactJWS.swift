@@ -21,21 +21,28 @@ public struct CompactJWS: Sendable {
     /// Parses `token` (RFC 7515 §5.2 steps 1–6, §7.1).
     ///
     /// Requires exactly three parts, canonical base64url in each (§2), a protected header that is a JSON object
-    /// (step 4) and at most `maximumLength` characters.
-    public static func parse(_ token: String, maximumLength: Int = defaultMaximumLength) throws(JOSEError) -> CompactJWS {
+    /// without duplicate member names (step 4) and at most `maximumLength` characters.
+    public static func parse(
+        _ token: String, maximumLength: Int = defaultMaximumLength
+    ) throws(JOSEError) -> CompactJWS {
         guard token.utf8.count <= maximumLength else { throw JOSEError("token is longer than \(maximumLength) octets") }
         let parts = token.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard parts.count == 3 else { throw JOSEError("compact JWS must have exactly three parts, found \(parts.count)") }
-        guard let headerText = String(parts[0]), let payloadText = String(parts[1]), let signatureText = String(parts[2])
+        guard parts.count == 3 else {
+            throw JOSEError("compact JWS must have exactly three parts, found \(parts.count)")
+        }
+        guard let headerText = String(parts[0]), let payloadText = String(parts[1]),
+            let signatureText = String(parts[2])
         else { throw JOSEError("token is not ASCII") }
         guard !headerText.isEmpty, let headerBytes = Base64URL.decodeCanonical(headerText) else {
             throw JOSEError("JWS header is not base64url")
         }
-        guard let payload = Base64URL.decodeCanonical(payloadText) else { throw JOSEError("JWS payload is not base64url") }
+        guard let payload = Base64URL.decodeCanonical(payloadText) else {
+            throw JOSEError("JWS payload is not base64url")
+        }
         guard let signature = Base64URL.decodeCanonical(signatureText) else {
             throw JOSEError("JWS signature is not base64url")
         }
-        guard let header = JSONValue.parseObject(headerBytes) else { throw JOSEError("JWS header is not a JSON object") }
+        let header = try StrictJSON.object(headerBytes, what: "JWS header")
         return CompactJWS(
             header: header, payload: payload, signingInput: Data((headerText + "." + payloadText).utf8),
             signature: signature)
@@ -53,9 +60,9 @@ public struct CompactJWS: Sendable {
     /// The header `typ` when it is a string (RFC 7515 §4.1.9).
     public var typ: String? { header["typ"]?.stringValue }
 
-    /// The payload as a JSON object: what a JWT's claims set must be (RFC 7519 §7.2 step 10).
+    /// The payload as a JSON object: what a JWT's claims set must be (RFC 7519 §7.2 step 10). Duplicate claim
+    /// names are refused (RFC 7519 §4).
     public func payloadObject() throws(JOSEError) -> [String: JSONValue] {
-        guard let object = JSONValue.parseObject(payload) else { throw JOSEError("JWS payload is not a JSON object") }
-        return object
+        try StrictJSON.object(payload, what: "JWS payload")
     }
 }

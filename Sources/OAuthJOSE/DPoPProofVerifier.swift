@@ -17,6 +17,7 @@ public struct DPoPProofVerifier: Sendable {
     /// How far in the future a proof's `iat` may be (check 11; FAPI 2.0 SP §5.3.2.1-13 asks for at least 10 s).
     public let maxFutureSkew: TimeInterval
 
+    /// A verifier with FAPI 2.0 SP defaults: PS256/ES256/EdDSA, proofs up to 5 minutes old and 10 s ahead.
     public init(
         allowedAlgorithms: Set<JWSAlgorithm> = [.ps256, .es256, .edDSA], maxAge: TimeInterval = 300,
         maxFutureSkew: TimeInterval = 10

@@ -41,8 +41,7 @@ public struct JWK: Sendable, Hashable {
 
     /// Reads a JWK from JSON text whose top level is an object.
     public init(jsonData: Data) throws(JOSEError) {
-        guard let object = JSONValue.parseObject(jsonData) else { throw JOSEError("JWK is not a JSON object") }
-        try self.init(json: object)
+        try self.init(json: StrictJSON.object(jsonData, what: "JWK"))
     }
 
     init(material: JWKPublicKey, kid: String?, use: String?, alg: String?) {

@@ -30,7 +30,9 @@ enum JWKMember {
 
     /// A fixed-length octet string such as an EC coordinate, which "MUST be the full size" (RFC 7518 §6.2.1.2).
     static func fixedBytes(_ text: String, count: Int, name: String) throws(JOSEError) -> Data {
-        guard let bytes = Base64URL.decodeCanonical(text) else { throw JOSEError("JWK member \(name) is not base64url") }
+        guard let bytes = Base64URL.decodeCanonical(text) else {
+            throw JOSEError("JWK member \(name) is not base64url")
+        }
         guard bytes.count == count else { throw JOSEError("JWK member \(name) must be \(count) octets") }
         return bytes
     }

@@ -53,9 +53,13 @@ enum JWKPublicKey: Sendable {
         switch kty {
         case "EC":
             let crv = try JWKMember.string(json, "crv")
-            guard crv == "P-256" else { throw JOSEError("EC curve \(crv) is not supported; only P-256 is") }
-            let x = try JWKMember.string(json, "x"), y = try JWKMember.string(json, "y")
-            let point = try JWKMember.fixedBytes(x, count: 32, name: "x") + JWKMember.fixedBytes(y, count: 32, name: "y")
+            guard crv == "P-256" else {
+                throw JOSEError("EC curve \(JOSEError.quote(crv)) is not supported; only P-256 is")
+            }
+            let x = try JWKMember.string(json, "x")
+            let y = try JWKMember.string(json, "y")
+            let point =
+                try JWKMember.fixedBytes(x, count: 32, name: "x") + JWKMember.fixedBytes(y, count: 32, name: "y")
             do {
                 self = .ec(try P256.Signing.PublicKey(x963Representation: [0x04] + point), x: x, y: y)
             } catch {
@@ -63,7 +67,9 @@ enum JWKPublicKey: Sendable {
             }
         case "OKP":
             let crv = try JWKMember.string(json, "crv")
-            guard crv == "Ed25519" else { throw JOSEError("OKP curve \(crv) is not supported; only Ed25519 is") }
+            guard crv == "Ed25519" else {
+                throw JOSEError("OKP curve \(JOSEError.quote(crv)) is not supported; only Ed25519 is")
+            }
             let x = try JWKMember.string(json, "x")
             let raw = try JWKMember.fixedBytes(x, count: 32, name: "x")
             do {
@@ -72,12 +78,17 @@ enum JWKPublicKey: Sendable {
                 throw JOSEError("Ed25519 public key is invalid")
             }
         case "RSA":
-            let n = try JWKMember.string(json, "n"), e = try JWKMember.string(json, "e")
+            let n = try JWKMember.string(json, "n")
+            let e = try JWKMember.string(json, "e")
             let modulus = try JWKMember.unsignedInteger(n, name: "n")
             let exponent = try JWKMember.unsignedInteger(e, name: "e")
             let bits = modulus.count * 8 - (modulus.first.map { $0.leadingZeroBitCount } ?? 0)
-            guard bits >= Self.minimumRSABits else { throw JOSEError("RSA key has \(bits) bits; at least 2048 are required") }
-            guard bits <= Self.maximumRSABits else { throw JOSEError("RSA key has \(bits) bits; at most 8192 are accepted") }
+            guard bits >= Self.minimumRSABits else {
+                throw JOSEError("RSA key has \(bits) bits; at least 2048 are required")
+            }
+            guard bits <= Self.maximumRSABits else {
+                throw JOSEError("RSA key has \(bits) bits; at most 8192 are accepted")
+            }
             guard exponent.count <= 4 else { throw JOSEError("RSA public exponent is too large") }
             do {
                 self = .rsa(try _RSA.Signing.PublicKey(n: modulus, e: exponent), n: n, e: e)
@@ -85,7 +96,7 @@ enum JWKPublicKey: Sendable {
                 throw JOSEError("RSA public key is invalid")
             }
         default:
-            throw JOSEError("JWK kty \(kty) is not supported; only EC, OKP and RSA are")
+            throw JOSEError("JWK kty \(JOSEError.quote(kty)) is not supported; only EC, OKP and RSA are")
         }
     }
 

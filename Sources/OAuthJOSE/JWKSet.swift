@@ -10,6 +10,7 @@ public struct JWKSet: Sendable, Hashable {
     /// are out of the supported ranges" — e.g. an `oct` key, an X25519 encryption key or RSA below 2048 bits.
     public private(set) var ignoredKeys: [JOSEError] = []
 
+    /// A set of keys already parsed, e.g. Kura's own `publicJWK`s.
     public init(keys: [JWK]) {
         self.keys = keys
     }
@@ -32,8 +33,7 @@ public struct JWKSet: Sendable, Hashable {
 
     /// Reads a JWK Set from JSON text (RFC 7517 §5).
     public init(jsonData: Data) throws(JOSEError) {
-        guard let object = JSONValue.parseObject(jsonData) else { throw JOSEError("JWK Set is not a JSON object") }
-        try self.init(json: object)
+        try self.init(json: StrictJSON.object(jsonData, what: "JWK Set"))
     }
 
     /// `{"keys": [...]}` with only public members (RFC 7517 §5): safe to serve at `jwks_uri`.

@@ -14,7 +14,7 @@ extension JWSSigningKey {
         let publicKey = try JWKPublicKey(json: json)
         guard publicKey.algorithm == alg else { throw JOSEError("a \(publicKey.kty) key cannot sign \(alg.rawValue)") }
         if let declared = try JWKMember.optionalString(json, "alg"), JWSAlgorithm(headerValue: declared) != alg {
-            throw JOSEError("JWK alg \(declared) does not match \(alg.rawValue)")
+            throw JOSEError("JWK alg \(JOSEError.quote(declared)) does not match \(alg.rawValue)")
         }
         let d = try JWKMember.string(json, "d")
         let material: Material
@@ -34,7 +34,9 @@ extension JWSSigningKey {
         case .rsa(_, let n, let e):
             material = .rsa(try Self.rsaPrivateKey(json, n: n, e: e, d: d))
         }
-        let kid = try JWKMember.optionalString(json, "kid") ?? JWK(material: publicKey, kid: nil, use: nil, alg: nil).thumbprint()
+        let kid =
+            try JWKMember.optionalString(json, "kid")
+            ?? JWK(material: publicKey, kid: nil, use: nil, alg: nil).thumbprint()
         self.init(alg: alg, kid: kid, material: material)
         guard publicMaterial.requiredMembers.elementsEqual(publicKey.requiredMembers, by: { $0 == $1 }) else {
             throw JOSEError("private key does not match the JWK's public members")
@@ -56,8 +58,10 @@ extension JWSSigningKey {
             json["d"] = .string(Base64URL.encode(key.rawRepresentation))
         case .rsa(let key):
             guard let parts = try? RSAPrivateKeyDER(der: key.derRepresentation) else { break }
-            for (name, value) in [("d", parts.d), ("p", parts.p), ("q", parts.q), ("dp", parts.dp), ("dq", parts.dq),
-                                  ("qi", parts.qi)] {
+            for (name, value) in [
+                ("d", parts.d), ("p", parts.p), ("q", parts.q), ("dp", parts.dp), ("dq", parts.dq),
+                ("qi", parts.qi),
+            ] {
                 json[name] = .string(Base64URL.encode(value))
             }
         }
@@ -69,7 +73,8 @@ extension JWSSigningKey {
         _ json: [String: JSONValue], n: String, e: String, d: String
     ) throws(JOSEError) -> _RSA.Signing.PrivateKey {
         guard json["oth"] == nil else { throw JOSEError("multi-prime RSA keys (oth) are not supported") }
-        let modulus = try JWKMember.unsignedInteger(n, name: "n"), exponent = try JWKMember.unsignedInteger(e, name: "e")
+        let modulus = try JWKMember.unsignedInteger(n, name: "n")
+        let exponent = try JWKMember.unsignedInteger(e, name: "e")
         let privateExponent = try JWKMember.unsignedInteger(d, name: "d")
         let key: _RSA.Signing.PrivateKey
         do {

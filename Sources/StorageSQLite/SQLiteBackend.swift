@@ -42,16 +42,26 @@ public final class SQLiteBackend: StorageBackend {
     /// Applies pending migrations from `SQLiteSchema`, each in its own transaction.
     ///
     /// Returns the identifiers this call applied, in order: empty when the schema was already current.
-    /// Concurrent calls in one process are serialised by GRDB; the second finds nothing to do.
+    /// Concurrent calls on one backend are serialised by GRDB; when several backends or processes
+    /// migrate one file at once, each migration is applied by one of them and the others return
+    /// without error.
     @discardableResult
     public func migrate() async throws -> [String] {
         let applied = Mutex<[String]>([])
         let migrator = SQLiteSchema.migrator { id in applied.withLock { $0.append(id) } }
         let writer = self.writer
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            migrator.asyncMigrate(writer) { result in
-                continuation.resume(with: result.map { _ in () })
+        do {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                migrator.asyncMigrate(writer) { result in
+                    continuation.resume(with: result.map { _ in () })
+                }
             }
+        } catch {
+            // GRDB reads the applied migrations before it opens each migration's transaction, so another
+            // process (or another backend on the same file) may apply a migration in between, and ours then
+            // fails on the existing table and rolls back. If the schema is complete now, that is success.
+            let complete = try? await writer.read { try migrator.hasCompletedMigrations($0) }
+            guard complete == true else { throw error }
         }
         return applied.withLock { $0 }
     }

@@ -19,7 +19,7 @@ public struct PasswordHasher: Sendable {
     }
 
     /// Hashes `password` with a fresh 16-byte salt.
-    public func hash(_ password: String, random: some RandomSource) throws -> String {
+    public func hash(_ password: String, random: any RandomSource) throws -> String {
         let salt = random.bytes(16)
         let derived = try Self.derive(password, salt: salt, logN: logN, r: blockSize, p: parallelism)
         return "$scrypt$ln=\(logN),r=\(blockSize),p=\(parallelism)$\(Data(salt).base64EncodedString())$\(Data(derived).base64EncodedString())"

@@ -27,7 +27,7 @@ public enum PKCE {
     }
 
     /// A fresh verifier with 256 bits of entropy (RFC 7636 §7.1 recommends 32 octets).
-    public static func makeVerifier(using random: some RandomSource) -> String { random.token() }
+    public static func makeVerifier(using random: any RandomSource) -> String { random.token() }
 
     static func isUnreserved(_ c: UInt8) -> Bool {
         Base64URL.isAlphabet(c) || c == UInt8(ascii: ".") || c == UInt8(ascii: "~")

@@ -68,7 +68,8 @@ struct ClientAssertionVerifierTests {
     func lifetimeCapped() throws {
         let t = now.epochSeconds
         expectRejected(try assertion { $0["exp"] = .int(t + 3600) })
-        _ = try verifier.verify(try assertion { $0["exp"] = .int(t + 300) }, clientID: Self.clientID, keys: keys, now: now)
+        _ = try verifier.verify(
+            try assertion { $0["exp"] = .int(t + 300) }, clientID: Self.clientID, keys: keys, now: now)
     }
 
     @Test("jti is required and non-empty (OIDC Core §9)")
@@ -82,7 +83,11 @@ struct ClientAssertionVerifierTests {
     func issSubRules() throws {
         expectRejected(try assertion { $0["sub"] = "client-2" }, "iss != sub")
         expectRejected(try assertion { $0["sub"] = nil }, "no sub")
-        expectRejected(try assertion { $0["iss"] = "client-2"; $0["sub"] = "client-2" }, "another client")
+        expectRejected(
+            try assertion {
+                $0["iss"] = "client-2"
+                $0["sub"] = "client-2"
+            }, "another client")
         expectRejected(try assertion { $0["iss"] = nil })
     }
 
@@ -90,7 +95,8 @@ struct ClientAssertionVerifierTests {
     func iatNearFutureAccepted() throws {
         let t = now.epochSeconds
         for offset: Int64 in [8, 30] {
-            _ = try verifier.verify(try assertion { $0["iat"] = .int(t + offset) }, clientID: Self.clientID, keys: keys, now: now)
+            _ = try verifier.verify(
+                try assertion { $0["iat"] = .int(t + offset) }, clientID: Self.clientID, keys: keys, now: now)
         }
     }
 
@@ -102,7 +108,8 @@ struct ClientAssertionVerifierTests {
     @Test("nbf 8 s in the future is accepted; 30 s is not yet valid")
     func nbfRules() throws {
         let t = now.epochSeconds
-        _ = try verifier.verify(try assertion { $0["nbf"] = .int(t + 8) }, clientID: Self.clientID, keys: keys, now: now)
+        _ = try verifier.verify(
+            try assertion { $0["nbf"] = .int(t + 8) }, clientID: Self.clientID, keys: keys, now: now)
         expectRejected(try assertion { $0["nbf"] = .int(t + 30) })
     }
 
@@ -118,14 +125,17 @@ struct ClientAssertionVerifierTests {
             try rsa.signature(for: SHA256.hash(data: $0), padding: .insecurePKCS1v1_5).rawRepresentation
         }
         let primitives = try rsa.publicKey.getKeyPrimitives()
-        let rsaKeys = JWKSet(keys: [try JWK(json: [
-            "kty": "RSA", "n": .string(Base64URL.encode(primitives.modulus)),
-            "e": .string(Base64URL.encode(primitives.publicExponent)),
-        ])])
+        let rsaKeys = JWKSet(keys: [
+            try JWK(json: [
+                "kty": "RSA", "n": .string(Base64URL.encode(primitives.modulus)),
+                "e": .string(Base64URL.encode(primitives.publicExponent)),
+            ])
+        ])
         #expect(throws: OAuthError(.invalidClient)) {
             try verifier.verify(rs256, clientID: Self.clientID, keys: rsaKeys, now: now)
         }
-        expectRejected(JOSEFixtures.rawToken(header: ["alg": "none"], payload: JOSEFixtures.claimsData(claims)) { _ in Data() })
+        expectRejected(
+            JOSEFixtures.rawToken(header: ["alg": "none"], payload: JOSEFixtures.claimsData(claims)) { _ in Data() })
     }
 
     @Test("A signature by a key outside the client's set is rejected, as is a tampered assertion")

@@ -24,14 +24,16 @@ struct DPoPProofVerifierTests {
             extraHeader: ["jwk": .object(jwk ?? key.publicJWK.publicJSON)])
     }
 
-    func verify(_ proof: String, method: String = "POST", url: String = url, accessToken: String? = nil) throws(OAuthError)
+    func verify(_ proof: String, method: String = "POST", url: String = url, accessToken: String? = nil)
+        throws(OAuthError)
         -> VerifiedDPoPProof
     {
         try verifier.verify(headerValues: [proof], method: method, url: url, accessToken: accessToken, now: now)
     }
 
     func expectRejected(
-        _ proof: String, method: String = "POST", url: String = url, accessToken: String? = nil, _ comment: Comment? = nil,
+        _ proof: String, method: String = "POST", url: String = url, accessToken: String? = nil,
+        _ comment: Comment? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
     ) {
         #expect(throws: OAuthError(.invalidDPoPProof), comment, sourceLocation: sourceLocation) {
@@ -39,10 +41,16 @@ struct DPoPProofVerifierTests {
         }
     }
 
-    @Test("A valid proof is accepted with each FAPI algorithm and yields the RFC 7638 jkt", arguments: JWSAlgorithm.allCases)
+    @Test(
+        "A valid proof is accepted with each FAPI algorithm and yields the RFC 7638 jkt",
+        arguments: JWSAlgorithm.allCases)
     func validAccepted(alg: JWSAlgorithm) throws {
         let key = JOSEFixtures.key(alg)
-        let verified = try verify(try proof(key: key) { $0["jti"] = "proof-1"; $0["nonce"] = "n-1" })
+        let verified = try verify(
+            try proof(key: key) {
+                $0["jti"] = "proof-1"
+                $0["nonce"] = "n-1"
+            })
         #expect(verified.jkt == key.publicJWK.thumbprint())
         #expect(verified.jti == "proof-1" && verified.nonce == "n-1" && verified.issuedAt == now)
         #expect(verified.jwk.thumbprint() == verified.jkt)
@@ -73,8 +81,12 @@ struct DPoPProofVerifierTests {
             "jti": "j", "htm": "POST", "htu": .string(Self.url), "iat": .int(now.epochSeconds),
         ])
         for alg: JSONValue in ["none", "RS256", "HS256"] {
-            let token = JOSEFixtures.rawToken(header: ["alg": alg, "typ": "dpop+jwt", "jwk": .object(jwk)], payload: claims) {
-                Data(HMAC<SHA256>.authenticationCode(for: $0, using: SymmetricKey(data: JSONValue.object(jwk).jsonData())))
+            let token = JOSEFixtures.rawToken(
+                header: ["alg": alg, "typ": "dpop+jwt", "jwk": .object(jwk)], payload: claims
+            ) {
+                Data(
+                    HMAC<SHA256>.authenticationCode(
+                        for: $0, using: SymmetricKey(data: JSONValue.object(jwk).jsonData())))
             }
             expectRejected(token, "alg \(alg)")
         }
@@ -84,7 +96,9 @@ struct DPoPProofVerifierTests {
     func allowedSetEnforced() throws {
         let esOnly = DPoPProofVerifier(allowedAlgorithms: [.es256])
         #expect(throws: OAuthError(.invalidDPoPProof)) {
-            try esOnly.verify(headerValues: [try proof(key: JOSEFixtures.edDSA)], method: "POST", url: Self.url, accessToken: nil, now: now)
+            try esOnly.verify(
+                headerValues: [try proof(key: JOSEFixtures.edDSA)], method: "POST", url: Self.url, accessToken: nil,
+                now: now)
         }
     }
 
@@ -164,24 +178,28 @@ struct DPoPProofVerifierTests {
         let ath = Base64URL.encode(SHA256.hash(data: Data(token.utf8)))
         _ = try verify(try proof { $0["ath"] = .string(ath) }, accessToken: token)
         expectRejected(try proof(), accessToken: token, "ath missing")
-        expectRejected(try proof { $0["ath"] = .string(Base64URL.encode(SHA256.hash(data: Data("other".utf8)))) }, accessToken: token)
+        expectRejected(
+            try proof { $0["ath"] = .string(Base64URL.encode(SHA256.hash(data: Data("other".utf8)))) },
+            accessToken: token)
         _ = try verify(try proof { $0["ath"] = "ignored without a token" })
     }
 
     @Test("Unknown claims such as nbf and exp are ignored")
     func extraClaimsIgnored() throws {
-        _ = try verify(try proof {
-            $0["nbf"] = .int(now.epochSeconds + 3600)
-            $0["exp"] = .int(now.epochSeconds - 3600)
-            $0["extra"] = ["nested": true]
-        })
+        _ = try verify(
+            try proof {
+                $0["nbf"] = .int(now.epochSeconds + 3600)
+                $0["exp"] = .int(now.epochSeconds - 3600)
+                $0["extra"] = ["nested": true]
+            })
     }
 
     @Test("crit in a proof header is rejected (RFC 7515 §4.1.11)")
     func critRejected() throws {
         let key = JOSEFixtures.es256
         let token = try JWT.sign(
-            claims: ["jti": "j", "htm": "POST", "htu": .string(Self.url), "iat": .int(now.epochSeconds)], typ: "dpop+jwt",
+            claims: ["jti": "j", "htm": "POST", "htu": .string(Self.url), "iat": .int(now.epochSeconds)],
+            typ: "dpop+jwt",
             key: key, includeKid: false, extraHeader: ["jwk": .object(key.publicJWK.publicJSON), "crit": ["x"], "x": 1])
         expectRejected(token)
     }

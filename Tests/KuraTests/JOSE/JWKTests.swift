@@ -85,7 +85,9 @@ struct JWKTests {
 
     @Test("Each key type verifies only its algorithm, and a JWK alg member must agree (RFC 8725 §3.1)")
     func keyTypeBindsAlgorithm() throws {
-        let ec = JOSEFixtures.es256.publicJWK, rsa = JOSEFixtures.ps256.publicJWK, ed = JOSEFixtures.edDSA.publicJWK
+        let ec = JOSEFixtures.es256.publicJWK
+        let rsa = JOSEFixtures.ps256.publicJWK
+        let ed = JOSEFixtures.edDSA.publicJWK
         #expect(ec.canVerify(.es256) && !ec.canVerify(.ps256) && !ec.canVerify(.edDSA))
         #expect(rsa.canVerify(.ps256) && !rsa.canVerify(.es256) && !rsa.canVerify(.edDSA))
         #expect(ed.canVerify(.edDSA) && !ed.canVerify(.es256) && !ed.canVerify(.ps256))

@@ -17,7 +17,10 @@ struct JWSSigningKeyTests {
         let input = Data("eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc".utf8)
         let expected = "hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg"
         // Pure Ed25519 is deterministic (RFC 8032 §5.1.6); BoringSSL, which swift-crypto uses on Linux, follows it.
-        #expect(Base64URL.encode(try key.sign(input)) == expected)
+        // (Apple's CryptoKit backend adds randomness, so there only verification is checked.)
+        #if !canImport(Darwin)
+            #expect(Base64URL.encode(try key.sign(input)) == expected)
+        #endif
         let jws = try CompactJWS.parse(String(decoding: input, as: UTF8.self) + "." + expected)
         try jws.verify(with: key.publicJWK, allowed: [.edDSA])
         #expect(String(decoding: jws.payload, as: UTF8.self) == "Example of Ed25519 signing")
@@ -34,13 +37,16 @@ struct JWSSigningKeyTests {
     @Test("PS256 signatures are PSS with a 32-byte salt: randomised, modulus-sized, verifiable (RFC 7518 §3.5)")
     func ps256SignatureIsPSS() throws {
         let input = Data("input".utf8)
-        let first = try JOSEFixtures.ps256.sign(input), second = try JOSEFixtures.ps256.sign(input)
+        let first = try JOSEFixtures.ps256.sign(input)
+        let second = try JOSEFixtures.ps256.sign(input)
         #expect(first.count == 256 && first != second)
         #expect(JOSEFixtures.ps256.publicJWK.verify(signature: first, for: input, alg: .ps256))
         #expect(!JOSEFixtures.ps256.publicJWK.verify(signature: first, for: Data("other".utf8), alg: .ps256))
     }
 
-    @Test("A private JWK round-trips for every algorithm and signs for the same public key", arguments: JWSAlgorithm.allCases)
+    @Test(
+        "A private JWK round-trips for every algorithm and signs for the same public key",
+        arguments: JWSAlgorithm.allCases)
     func privateJWKRoundTrip(alg: JWSAlgorithm) throws {
         let original = JOSEFixtures.key(alg)
         let json = original.privateJWKJSON
@@ -69,8 +75,12 @@ struct JWSSigningKeyTests {
         var json = JOSEFixtures.es256.privateJWKJSON
         json["d"] = JOSEFixtures.otherES256.privateJWKJSON["d"]
         #expect(throws: JOSEError.self) { try JWSSigningKey(privateJWK: json, alg: .es256) }
-        #expect(throws: JOSEError.self) { try JWSSigningKey(privateJWK: JOSEFixtures.es256.privateJWKJSON, alg: .ps256) }
-        #expect(throws: JOSEError.self) { try JWSSigningKey(privateJWK: JOSEFixtures.es256.publicJWK.publicJSON, alg: .es256) }
+        #expect(throws: JOSEError.self) {
+            try JWSSigningKey(privateJWK: JOSEFixtures.es256.privateJWKJSON, alg: .ps256)
+        }
+        #expect(throws: JOSEError.self) {
+            try JWSSigningKey(privateJWK: JOSEFixtures.es256.publicJWK.publicJSON, alg: .es256)
+        }
         var rsa = JOSEFixtures.ps256.privateJWKJSON
         rsa["dp"] = rsa["dq"]
         #expect(throws: JOSEError.self) { try JWSSigningKey(privateJWK: rsa, alg: .ps256) }
@@ -86,12 +96,16 @@ struct JWSSigningKeyTests {
         let ec = JOSEFixtures.es256
         #expect(ec.pemPrivateKey?.hasPrefix("-----BEGIN PRIVATE KEY-----") == true)
         let pub = try P256.Signing.PublicKey(pemRepresentation: try #require(ec.pemPublicKey))
-        #expect(Base64URL.encode(pub.x963Representation.dropFirst().prefix(32)) == ec.publicJWK.publicJSON["x"]?.stringValue)
+        #expect(
+            Base64URL.encode(pub.x963Representation.dropFirst().prefix(32)) == ec.publicJWK.publicJSON["x"]?.stringValue
+        )
         let rsa = JOSEFixtures.ps256
         #expect(rsa.pemPrivateKey?.hasPrefix("-----BEGIN PRIVATE KEY-----") == true)
         #expect(try _RSA.Signing.PublicKey(pemRepresentation: try #require(rsa.pemPublicKey)).keySizeInBits == 2048)
         let ed = JOSEFixtures.edDSA
         #expect(ed.pemPrivateKey?.hasPrefix("-----BEGIN PRIVATE KEY-----") == true)
-        #expect(try Curve25519.Signing.PublicKey(pemRepresentation: try #require(ed.pemPublicKey)).rawRepresentation.count == 32)
+        #expect(
+            try Curve25519.Signing.PublicKey(pemRepresentation: try #require(ed.pemPublicKey)).rawRepresentation.count
+                == 32)
     }
 }

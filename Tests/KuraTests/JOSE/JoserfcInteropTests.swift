@@ -65,7 +65,8 @@ struct JoserfcInteropTests {
             let key = JOSEFixtures.key(alg)
             let jwt = try JWT.sign(claims: ["iss": "kura", "alg_used": .string(alg.rawValue)], typ: "JWT", key: key)
             let proof = try JWT.sign(
-                claims: ["jti": "j", "htm": "POST", "htu": .string(htu), "iat": .int(now.epochSeconds)], typ: "dpop+jwt",
+                claims: ["jti": "j", "htm": "POST", "htu": .string(htu), "iat": .int(now.epochSeconds)],
+                typ: "dpop+jwt",
                 key: key, includeKid: false, extraHeader: ["jwk": .object(key.publicJWK.publicJSON)])
             for (kind, token) in [("jwt", jwt), ("dpop", proof)] {
                 let name = "\(kind)-\(alg.rawValue)"
@@ -76,7 +77,8 @@ struct JoserfcInteropTests {
                 ])
             }
         }
-        let jwks: [JWK] = [try JWK(json: JOSEFixtures.rfc7638Key)] + JWSAlgorithm.allCases.map { JOSEFixtures.key($0).publicJWK }
+        let jwks: [JWK] =
+            [try JWK(json: JOSEFixtures.rfc7638Key)] + JWSAlgorithm.allCases.map { JOSEFixtures.key($0).publicJWK }
         let input: JSONValue = [
             "tokens": .array(tokens), "jwks": .array(jwks.map { .object($0.publicJSON) }), "htu": .string(htu),
             "iat": .int(now.epochSeconds),
@@ -105,7 +107,8 @@ struct JoserfcInteropTests {
             try jws.verify(with: jwk, allowed: Set(JWSAlgorithm.allCases))
             #expect(try jws.payloadObject()["alg_used"] == .string(signed.alg))
             #expect(try jws.verify(with: pythonKeys, allowed: Set(JWSAlgorithm.allCases)) == jwk)
-            let proof = try dpop.verify(headerValues: [signed.proof], method: "POST", url: htu, accessToken: nil, now: now)
+            let proof = try dpop.verify(
+                headerValues: [signed.proof], method: "POST", url: htu, accessToken: nil, now: now)
             #expect(proof.jkt == signed.thumbprint)
         }
     }
@@ -128,7 +131,8 @@ struct JoserfcInteropTests {
         process.waitUntilExit()
         try #require(
             process.terminationStatus == 0,
-            "python3 with joserfc is required for this test (pip install joserfc==1.6.5); exit \(process.terminationStatus): \(log)")
+            "python3 with joserfc is required for this test (pip install joserfc==1.6.5); exit \(process.terminationStatus): \(log)"
+        )
         let data = try Data(contentsOf: work.appendingPathComponent("python.json"))
         return try JSONDecoder().decode(PythonOutput.self, from: data)
     }

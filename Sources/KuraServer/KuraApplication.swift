@@ -1,0 +1,38 @@
+import AuthorizationServer
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdHTTP2
+import Logging
+import NIOSSL
+import OAuthCore
+
+/// Builds the Kura application: the router with every endpoint, over HTTPS (HTTP/1.1 and HTTP/2 by ALPN).
+/// Shared by `kura serve`, `kura demo` and the end-to-end tests.
+public enum KuraApplication {
+    /// The router with every route and middleware; tests drive it directly with HummingbirdTesting.
+    public static func router(server: OAuthServer) -> Router<KuraRequestContext> {
+        let router = Router(context: KuraRequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.get("/health") { _, _ in "ok" }
+        server.addRoutes(to: router)
+        return router
+    }
+
+    /// The HTTPS application. `onServerRunning` receives the bound port (useful with port 0 in tests).
+    public static func make(
+        configuration: KuraConfiguration, server: OAuthServer, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        let tls = try TLSSetup.serverConfiguration(
+            certificatePEMFile: configuration.tlsCertificateFile, privateKeyPEMFile: configuration.tlsPrivateKeyFile)
+        let channel = try HummingbirdHTTP2.TLSChannelConfiguration(
+            tlsConfiguration: tls, customVerificationCallback: TLSSetup.acceptAnyClientCertificate)
+        return Application(
+            router: router(server: server),
+            server: try .http2Upgrade(tlsChannelConfiguration: channel),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger)
+    }
+}
