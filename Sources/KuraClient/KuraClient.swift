@@ -84,10 +84,17 @@ public actor KuraClient {
             clock: clock)
     }
 
-    /// Drives a fresh browser session through login and consent for `pushed` (see `BrowserSession.authorize`).
+    /// Drives a fresh browser session through login and consent for `pushed` (see `BrowserSession.authorize`) and
+    /// checks the response: `iss` (RFC 9207 §2.4) and `state` (RFC 6749 §4.1.2) first, then an `error` is thrown.
+    ///
+    /// - Returns: a response carrying a `code`, ready for `exchangeCode(_:for:)`.
+    /// - Throws: `authorizationFailed` for an error response (e.g. `access_denied` when `approve` is false);
+    ///   `BrowserSession.authorize`'s errors. Use `makeBrowserSession()` to inspect error responses instead.
     public func authorize(_ pushed: PushedAuthorization, username: String, password: String, otp: String? = nil, approve: Bool = true) async throws -> AuthorizationResponse {
-        try await makeBrowserSession().authorize(
+        let response = try await makeBrowserSession().authorize(
             url: pushed.authorizationURL, username: username, password: password, otp: otp, approve: approve)
+        _ = try response.authorizationCode(issuer: configuration.issuerIdentifier, state: pushed.state)
+        return response
     }
 
     /// Releases the transport. The client is unusable afterwards.

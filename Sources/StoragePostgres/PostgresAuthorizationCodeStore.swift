@@ -30,11 +30,6 @@ struct PostgresAuthorizationCodeStore: AuthorizationCodeStore {
 
     func consume(codeHash: String, now: Date) async throws -> ConsumeResult<AuthorizationCodeRecord> {
         let now = PostgresCoding.millis(now)
-        if let pre = try await db.row("SELECT * FROM authorization_codes WHERE code_hash = \(codeHash)"),
-           try pre.value("consumed_at", as: Int64?.self) == nil,
-           let row = try await db.row("UPDATE authorization_codes SET consumed_at = \(now) WHERE code_hash = \(codeHash) RETURNING *") {
-            return .consumed(try AuthorizationCodeRecord(postgresRow: row))
-        }
         if let row = try await db.row(
             """
             UPDATE authorization_codes SET consumed_at = \(now)

@@ -13,7 +13,13 @@ struct PostgresTestDatabase: Sendable {
     let configuration: PostgresClient.Configuration
     let admin: PostgresClient.Configuration
 
-    static let logger = Logger(label: "kura.storage-tests.postgres")
+    /// Warnings and errors only: postgres-nio reports connection attempts cut short by a test's teardown
+    /// at `info`.
+    static let logger: Logger = {
+        var logger = Logger(label: "kura.storage-tests.postgres")
+        logger.logLevel = .warning
+        return logger
+    }()
 
     /// Creates an empty database named `kura_test_<random>` with the URL's credentials.
     static func create(serverURL: String) async throws -> PostgresTestDatabase {

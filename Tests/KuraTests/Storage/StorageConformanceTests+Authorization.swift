@@ -14,7 +14,7 @@ extension StorageConformanceTests {
             #expect(try await stores.sessions.find(idHash: "session-hash", now: Fixture.at(599.999)) == Fixture.session())
             #expect(try await stores.sessions.find(idHash: "session-hash", now: Fixture.at(600)) == nil)
             #expect(try await stores.sessions.find(idHash: "other", now: Fixture.now) == nil)
-            await #expect(throws: StorageError.self) { try await stores.sessions.insert(Fixture.session()) }
+            await expectDuplicate { try await stores.sessions.insert(Fixture.session()) }
         }
     }
 
@@ -52,7 +52,7 @@ extension StorageConformanceTests {
             #expect(found?.request.authorizationDetails == Fixture.authorizationDetails)
             #expect(try await stores.pushedRequests.find(key: "par-key", now: Fixture.at(60)) == nil)
             #expect(try await stores.pushedRequests.find(key: "missing", now: Fixture.now) == nil)
-            await #expect(throws: StorageError.self) { try await stores.pushedRequests.insert(Fixture.pushedRequest()) }
+            await expectDuplicate { try await stores.pushedRequests.insert(Fixture.pushedRequest()) }
         }
     }
 
@@ -116,7 +116,7 @@ extension StorageConformanceTests {
             #expect(try await stores.codes.consume(codeHash: "code-hash", now: Fixture.at(60)).outcome == "expired")
             #expect(try await stores.codes.consume(codeHash: "code-hash", now: Fixture.at(61)).outcome == "expired")
             #expect(try await stores.codes.consume(codeHash: "missing", now: Fixture.now).outcome == "notFound")
-            await #expect(throws: StorageError.duplicate("authorization code")) {
+            await expectDuplicate {
                 try await stores.codes.insert(Fixture.code())
             }
         }

@@ -19,7 +19,7 @@ extension StorageConformanceTests {
             #expect(try await stores.grants.find(id: "grant-1")?.authorizationDetails == Fixture.authorizationDetails)
             #expect(try await stores.grants.find(id: "grant-2") == noDetails)
             #expect(try await stores.grants.find(id: "missing") == nil)
-            await #expect(throws: StorageError.duplicate("grant grant-1")) { try await stores.grants.insert(Fixture.grant()) }
+            await expectDuplicate { try await stores.grants.insert(Fixture.grant()) }
         }
     }
 
@@ -62,7 +62,7 @@ extension StorageConformanceTests {
             #expect(try await stores.tokens.find(tokenHash: "rt-1") == refresh)
             #expect(try await stores.tokens.find(tokenHash: "at-cc") == clientCredentials)
             #expect(try await stores.tokens.find(tokenHash: "missing") == nil)
-            await #expect(throws: StorageError.self) { try await stores.tokens.insert(access) }
+            await expectDuplicate { try await stores.tokens.insert(access) }
         }
     }
 

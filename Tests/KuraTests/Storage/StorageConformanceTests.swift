@@ -66,7 +66,7 @@ struct StorageConformanceTests {
     func clientsDuplicate(_ backend: Backend) async throws {
         try await backend.withStores { stores in
             try await stores.clients.insert(Fixture.client())
-            await #expect(throws: StorageError.duplicate("client_id client-1")) {
+            await expectDuplicate {
                 try await stores.clients.insert(Fixture.client())
             }
         }
@@ -86,7 +86,7 @@ struct StorageConformanceTests {
             var expected = changed
             expected.createdAt = Fixture.client().createdAt
             #expect(try await stores.clients.find(clientID: "client-1") == expected)
-            await #expect(throws: StorageError.notFound("client_id other")) {
+            await expectNotFound {
                 try await stores.clients.update(Fixture.client("other"))
             }
         }
@@ -127,14 +127,8 @@ struct StorageConformanceTests {
     func usersDuplicate(_ backend: Backend) async throws {
         try await backend.withStores { stores in
             try await stores.users.insert(Fixture.user())
-            for duplicate in [Fixture.user("user-1", username: "carol"), Fixture.user("user-9", username: "alice")] {
-                do {
-                    try await stores.users.insert(duplicate)
-                    Issue.record("inserted a duplicate user")
-                } catch let error as StorageError {
-                    guard case .duplicate = error else { Issue.record("expected duplicate, got \(error)"); continue }
-                }
-            }
+            await expectDuplicate { try await stores.users.insert(Fixture.user("user-1", username: "carol")) }
+            await expectDuplicate { try await stores.users.insert(Fixture.user("user-9", username: "alice")) }
             #expect(try await stores.users.list().count == 1)
         }
     }
@@ -186,7 +180,7 @@ struct StorageConformanceTests {
             try await stores.keys.insert(Fixture.key("A-same", createdAt: Fixture.at(0)))
             #expect(try await stores.keys.list().map(\.kid) == ["old", "A-same", "b-same", "new"])
             #expect(try await stores.keys.list().last == Fixture.key("new", status: .next, createdAt: Fixture.at(10)))
-            await #expect(throws: StorageError.duplicate("kid old")) { try await stores.keys.insert(Fixture.key("old")) }
+            await expectDuplicate { try await stores.keys.insert(Fixture.key("old")) }
             #expect(try await stores.keys.setStatus(kid: "old", status: .retired))
             #expect(try await !stores.keys.setStatus(kid: "missing", status: .active))
             #expect(try await stores.keys.list().first?.status == .retired)

@@ -117,3 +117,35 @@ struct TestSetupError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// Expects `body` to throw `StorageError.duplicate` (whatever its description).
+func expectDuplicate(
+    _ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation
+) async {
+    await expectStorageError("duplicate", body, sourceLocation: sourceLocation) {
+        if case .duplicate = $0 { true } else { false }
+    }
+}
+
+/// Expects `body` to throw `StorageError.notFound` (whatever its description).
+func expectNotFound(
+    _ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation
+) async {
+    await expectStorageError("notFound", body, sourceLocation: sourceLocation) {
+        if case .notFound = $0 { true } else { false }
+    }
+}
+
+private func expectStorageError(
+    _ name: String, _ body: () async throws -> Void, sourceLocation: SourceLocation,
+    matching: (StorageError) -> Bool
+) async {
+    do {
+        try await body()
+        Issue.record("expected StorageError.\(name), nothing was thrown", sourceLocation: sourceLocation)
+    } catch let error as StorageError where matching(error) {
+        return
+    } catch {
+        Issue.record("expected StorageError.\(name), got \(error)", sourceLocation: sourceLocation)
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import AuthorizationServer
+import Foundation
+import Hummingbird
+import KuraServer
+import OAuthCore
+
+/// `kura demo`: the whole platform with no setup, and a partner flow to run against it.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run Kura with a demo bank on https://localhost:8443, or run a partner flow against it.",
+        subcommands: [Start.self, Flow.self], defaultSubcommand: Start.self)
+
+    struct Start: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "start", abstract: "Start the demo bank (the default).")
+
+        @Option(help: "Folder for the demo's database, TLS material and partner keys.")
+        var dataDir: String = ProcessInfo.processInfo.environment["KURA_DEMO_DIR"] ?? "./.kura"
+
+        @Option(help: "HTTPS port.")
+        var port: Int = 8443
+
+        func run() async throws {
+            let logger = Logger.kura()
+            let demo = DemoEnvironment(directory: URL(fileURLWithPath: dataDir).standardizedFileURL)
+            try demo.prepareTLS()
+            let issuer = port == 443 ? "https://localhost" : "https://localhost:\(port)"
+            let configuration = KuraConfiguration(
+                host: "127.0.0.1", port: port, tlsCertificateFile: demo.certificateFile, tlsPrivateKeyFile: demo.privateKeyFile,
+                database: demo.databaseURL, server: ServerConfiguration(issuer: issuer))
+            try configuration.validate()
+            let backend = try Database.open(configuration.database, logger: logger)
+            try await backend.migrate()
+            let server = OAuthServer(configuration: configuration.server, stores: backend.stores, logger: logger)
+            try await server.keys.prepare()
+            let credentials = try await demo.seed(server: server)
+            let app = try KuraApplication.make(configuration: configuration, server: server, logger: logger) { port in
+                print(Self.banner(issuer: issuer, demo: demo, credentials: credentials))
+            }
+            try await app.runService()
+            try await backend.shutdown()
+        }
+
+        static func banner(issuer: String, demo: DemoEnvironment, credentials: DemoCredentials) -> String {
+            """
+
+            Kura demo bank is running at \(issuer)
+              Discovery:        \(issuer)/.well-known/openid-configuration
+              Development CA:   \(demo.caFile)
+                                (trust it: curl --cacert \(demo.caFile) \(issuer)/.well-known/openid-configuration)
+              Database:         \(demo.databaseURL)
+
+            Demo customer
+              username:         \(credentials.username)
+              password:         \(credentials.password)
+              TOTP secret:      \(credentials.totpSecretBase32)
+              authenticator:    \(credentials.otpauthURI)
+
+            Demo partner client
+              client_id:        \(DemoEnvironment.clientID)  (private_key_jwt + DPoP, ES256)
+              keys and config:  \(demo.clientFile.path)
+
+            Next: in another terminal run `swift run kura demo flow` to run a complete FAPI 2.0 flow
+            (PAR → login → consent → token) with KuraClient and print the decoded tokens.
+            Stop with Ctrl-C.
+            """
+        }
+    }
+}
