@@ -38,13 +38,18 @@ as_owner() {
     if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# Whether a postmaster of this data directory is alive (perhaps not accepting connections).
+postmaster_alive() {
+    [[ -n "${PGBIN:-}" && -f "$PGDATA/PG_VERSION" ]] && as_owner "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1
+}
+
 is_running() {
-    [[ -f "$PGDATA/PG_VERSION" ]] && as_owner "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1
+    postmaster_alive && "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PGPORT"
 }
 
 stop_cluster() {
-    if [[ -f "$PGDATA/PG_VERSION" ]] && is_running; then
-        as_owner "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate -w stop >/dev/null
+    if postmaster_alive; then
+        as_owner "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate -w stop >/dev/null || true
     fi
     rm -rf "$PGDATA" "$PGDATA.pw"
 }
@@ -75,9 +80,9 @@ start_cluster() {
     echo "export KURA_TEST_POSTGRES_URL=$URL"
 }
 
-ensure_installed
+PGBIN=$(find_bin)
 case "${1:-}" in
-    start) start_cluster ;;
+    start) ensure_installed; start_cluster ;;
     stop) stop_cluster; log "stopped (port $PGPORT)" ;;
     status) if is_running; then echo "running: $URL"; else echo "stopped"; exit 1; fi ;;
     *) echo "usage: $0 start|stop|status   (env: PGPORT, default 55432; KURA_PGDATA)" >&2; exit 2 ;;

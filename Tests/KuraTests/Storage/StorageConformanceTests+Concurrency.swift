@@ -19,51 +19,51 @@ extension StorageConformanceTests {
         }
     }
 
-    @Test("20 concurrent consumes of one code: exactly one consumed, the rest alreadyConsumed", arguments: Backend.underTest)
-    func concurrentCodeConsume(_ backend: Backend) async throws {
+    @Test("20 concurrent consumes of one code: exactly one consumed, the rest alreadyConsumed", arguments: StorageTestBackend.underTest)
+    func concurrentCodeConsume(_ backend: StorageTestBackend) async throws {
         try await backend.withStores { stores in
-            try await stores.codes.insert(Fixture.code())
-            let outcomes = try await race { _ in try await stores.codes.consume(codeHash: "code-hash", now: Fixture.at(1)) }
+            try await stores.codes.insert(StorageFixture.code())
+            let outcomes = try await race { _ in try await stores.codes.consume(codeHash: "code-hash", now: StorageFixture.at(1)) }
             #expect(outcomes.filter { $0.outcome == "consumed" }.count == 1)
             #expect(outcomes.filter { $0.outcome == "alreadyConsumed" }.count == Self.contenders - 1)
-            #expect(outcomes.allSatisfy { $0.record == Fixture.code() })
+            #expect(outcomes.allSatisfy { $0.record == StorageFixture.code() })
         }
     }
 
-    @Test("20 concurrent consumes of one request_uri: exactly one consumed", arguments: Backend.underTest)
-    func concurrentPushedRequestConsume(_ backend: Backend) async throws {
+    @Test("20 concurrent consumes of one request_uri: exactly one consumed", arguments: StorageTestBackend.underTest)
+    func concurrentPushedRequestConsume(_ backend: StorageTestBackend) async throws {
         try await backend.withStores { stores in
-            try await stores.pushedRequests.insert(Fixture.pushedRequest())
-            let outcomes = try await race { _ in try await stores.pushedRequests.consume(key: "par-key", now: Fixture.at(1)) }
+            try await stores.pushedRequests.insert(StorageFixture.pushedRequest())
+            let outcomes = try await race { _ in try await stores.pushedRequests.consume(key: "par-key", now: StorageFixture.at(1)) }
             #expect(outcomes.filter { $0.outcome == "consumed" }.count == 1)
             #expect(outcomes.filter { $0.outcome == "alreadyConsumed" }.count == Self.contenders - 1)
         }
     }
 
-    @Test("20 concurrent first uses of one jti: exactly one true", arguments: Backend.underTest)
-    func concurrentReplay(_ backend: Backend) async throws {
+    @Test("20 concurrent first uses of one jti: exactly one true", arguments: StorageTestBackend.underTest)
+    func concurrentReplay(_ backend: StorageTestBackend) async throws {
         try await backend.withStores { stores in
             let firsts = try await race { _ in
-                try await stores.replay.recordFirstUse(namespace: "dpop", id: "jti-race", expiresAt: Fixture.at(60))
+                try await stores.replay.recordFirstUse(namespace: "dpop", id: "jti-race", expiresAt: StorageFixture.at(60))
             }
             #expect(firsts.filter { $0 }.count == 1)
         }
     }
 
-    @Test("20 concurrent logins with the same TOTP step: exactly one accepted", arguments: Backend.underTest)
-    func concurrentTOTPStep(_ backend: Backend) async throws {
+    @Test("20 concurrent logins with the same TOTP step: exactly one accepted", arguments: StorageTestBackend.underTest)
+    func concurrentTOTPStep(_ backend: StorageTestBackend) async throws {
         try await backend.withStores { stores in
-            try await stores.users.insert(Fixture.user())
+            try await stores.users.insert(StorageFixture.user())
             let accepted = try await race { _ in try await stores.users.recordSuccessfulLogin(userID: "user-1", totpStep: 77) }
             #expect(accepted.filter { $0 }.count == 1)
             #expect(try await stores.users.find(id: "user-1")?.lastTOTPStep == 77)
         }
     }
 
-    @Test("20 concurrent logins with rising TOTP steps: the newest step wins, never an older one", arguments: Backend.underTest)
-    func concurrentTOTPSteps(_ backend: Backend) async throws {
+    @Test("20 concurrent logins with rising TOTP steps: the newest step wins, never an older one", arguments: StorageTestBackend.underTest)
+    func concurrentTOTPSteps(_ backend: StorageTestBackend) async throws {
         try await backend.withStores { stores in
-            try await stores.users.insert(Fixture.user())
+            try await stores.users.insert(StorageFixture.user())
             let accepted = try await race { step in
                 try await stores.users.recordSuccessfulLogin(userID: "user-1", totpStep: Int64(100 + step))
             }
@@ -72,31 +72,31 @@ extension StorageConformanceTests {
         }
     }
 
-    @Test("20 concurrent failed logins: none is lost", arguments: Backend.underTest)
-    func concurrentFailedLogins(_ backend: Backend) async throws {
+    @Test("20 concurrent failed logins: none is lost", arguments: StorageTestBackend.underTest)
+    func concurrentFailedLogins(_ backend: StorageTestBackend) async throws {
         try await backend.withStores { stores in
-            try await stores.users.insert(Fixture.user())
+            try await stores.users.insert(StorageFixture.user())
             let counts = try await race { _ in
                 try await stores.users.recordFailedLogin(
-                    userID: "user-1", now: Fixture.now, lockThreshold: 1000, lockDuration: 60)?.failedLogins
+                    userID: "user-1", now: StorageFixture.now, lockThreshold: 1000, lockDuration: 60)?.failedLogins
             }
             #expect(Set(counts.compactMap { $0 }) == Set(1...Self.contenders))
             #expect(try await stores.users.find(id: "user-1")?.failedLogins == Self.contenders)
         }
     }
 
-    @Test("a lock threshold reached under contention locks exactly once", arguments: Backend.underTest)
-    func concurrentLockout(_ backend: Backend) async throws {
+    @Test("a lock threshold reached under contention locks exactly once", arguments: StorageTestBackend.underTest)
+    func concurrentLockout(_ backend: StorageTestBackend) async throws {
         try await backend.withStores { stores in
-            try await stores.users.insert(Fixture.user())
+            try await stores.users.insert(StorageFixture.user())
             let results = try await race { _ in
                 try await stores.users.recordFailedLogin(
-                    userID: "user-1", now: Fixture.now, lockThreshold: Self.contenders, lockDuration: 60)
+                    userID: "user-1", now: StorageFixture.now, lockThreshold: Self.contenders, lockDuration: 60)
             }
             #expect(results.filter { $0?.lockedUntil != nil && $0?.failedLogins == 0 }.count == 1)
             let user = try #require(try await stores.users.find(id: "user-1"))
             #expect(user.failedLogins == 0)
-            #expect(user.lockedUntil == Fixture.at(60))
+            #expect(user.lockedUntil == StorageFixture.at(60))
         }
     }
 }

@@ -5,7 +5,7 @@ import Testing
 
 /// The storage contract (`AuthorizationServer/Storage`), checked against every backend.
 ///
-/// Each test is parameterised over `Backend.underTest` and runs on a fresh database. Run with
+/// Each test is parameterised over `StorageTestBackend.underTest` and runs on a fresh database. Run with
 /// `KURA_TEST_POSTGRES_URL` set to include PostgreSQL (see `scripts/postgres-test-server.sh`).
 /// Further tests of this suite are in the `StorageConformanceTests+….swift` files.
 @Suite("Storage conformance")
@@ -16,24 +16,24 @@ struct StorageConformanceTests {
                  "KURA_TEST_POSTGRES_URL is not set: PostgreSQL conformance cases are skipped"))
     func postgresConfigured() {
         #expect(StorageTestEnvironment.postgresURL != nil, "CI is set, so KURA_TEST_POSTGRES_URL is required")
-        #expect(Backend.underTest.contains(.postgres))
+        #expect(StorageTestBackend.underTest.contains(.postgres))
     }
 
     // MARK: Migrations
 
-    @Test("migrate applies v1_core once; a second migrate is a no-op", arguments: Backend.underTest)
-    func migrateIsIdempotent(_ backend: Backend) async throws {
+    @Test("migrate applies v1_core once; a second migrate is a no-op", arguments: StorageTestBackend.underTest)
+    func migrateIsIdempotent(_ backend: StorageTestBackend) async throws {
         try await backend.run(migrated: false) { database in
             #expect(try await database.backend.migrate() == ["v1_core"])
             #expect(try await database.backend.migrate() == [])
-            try await database.backend.stores.clients.insert(Fixture.client())
+            try await database.backend.stores.clients.insert(StorageFixture.client())
             #expect(try await database.backend.migrate() == [])
-            #expect(try await database.backend.stores.clients.find(clientID: "client-1") == Fixture.client())
+            #expect(try await database.backend.stores.clients.find(clientID: "client-1") == StorageFixture.client())
         }
     }
 
-    @Test("nodes migrating one database at once apply each migration exactly once", arguments: Backend.underTest)
-    func concurrentMigrations(_ backend: Backend) async throws {
+    @Test("nodes migrating one database at once apply each migration exactly once", arguments: StorageTestBackend.underTest)
+    func concurrentMigrations(_ backend: StorageTestBackend) async throws {
         try await backend.run(migrated: false) { database in
             let nodes: [any StorageBackend] = try (0..<4).map { _ in try database.openAnother?() ?? database.backend }
             let applied = try await withThrowingTaskGroup(of: [String].self) { group in
@@ -45,58 +45,58 @@ struct StorageConformanceTests {
                 #expect(try await node.migrate() == [])
                 try await node.shutdown()
             }
-            try await database.backend.stores.keys.insert(Fixture.key("k1"))
+            try await database.backend.stores.keys.insert(StorageFixture.key("k1"))
         }
     }
 
     // MARK: ClientStore
 
-    @Test("clients: insert, find and list round-trip metadata exactly, ordered by client_id", arguments: Backend.underTest)
-    func clientsRoundTrip(_ backend: Backend) async throws {
+    @Test("clients: insert, find and list round-trip metadata exactly, ordered by client_id", arguments: StorageTestBackend.underTest)
+    func clientsRoundTrip(_ backend: StorageTestBackend) async throws {
         try await backend.withStores { stores in
-            for id in ["c", "B", "a", "client-1"] { try await stores.clients.insert(Fixture.client(id)) }
-            #expect(try await stores.clients.find(clientID: "client-1") == Fixture.client())
+            for id in ["c", "B", "a", "client-1"] { try await stores.clients.insert(StorageFixture.client(id)) }
+            #expect(try await stores.clients.find(clientID: "client-1") == StorageFixture.client())
             #expect(try await stores.clients.find(clientID: "missing") == nil)
             #expect(try await stores.clients.list().map(\.clientID) == ["B", "a", "c", "client-1"])
-            #expect(try await stores.clients.list().first == Fixture.client("B"))
+            #expect(try await stores.clients.list().first == StorageFixture.client("B"))
         }
     }
 
-    @Test("clients: a second insert of a client_id throws duplicate", arguments: Backend.underTest)
-    func clientsDuplicate(_ backend: Backend) async throws {
+    @Test("clients: a second insert of a client_id throws duplicate", arguments: StorageTestBackend.underTest)
+    func clientsDuplicate(_ backend: StorageTestBackend) async throws {
         try await backend.withStores { stores in
-            try await stores.clients.insert(Fixture.client())
+            try await stores.clients.insert(StorageFixture.client())
             await expectDuplicate {
-                try await stores.clients.insert(Fixture.client())
+                try await stores.clients.insert(StorageFixture.client())
             }
         }
     }
 
-    @Test("clients: update replaces metadata, keeps created_at; unknown client throws notFound", arguments: Backend.underTest)
-    func clientsUpdate(_ backend: Backend) async throws {
+    @Test("clients: update replaces metadata, keeps created_at; unknown client throws notFound", arguments: StorageTestBackend.underTest)
+    func clientsUpdate(_ backend: StorageTestBackend) async throws {
         try await backend.withStores { stores in
-            try await stores.clients.insert(Fixture.client())
-            var changed = Fixture.client()
+            try await stores.clients.insert(StorageFixture.client())
+            var changed = StorageFixture.client()
             changed.metadata["redirect_uris"] = ["https://client.example/cb2"]
             changed.metadata["software_statement"] = nil
             changed.registrationAccessTokenHash = nil
-            changed.updatedAt = Fixture.at(3600)
-            changed.createdAt = Fixture.at(-1)
+            changed.updatedAt = StorageFixture.at(3600)
+            changed.createdAt = StorageFixture.at(-1)
             try await stores.clients.update(changed)
             var expected = changed
-            expected.createdAt = Fixture.client().createdAt
+            expected.createdAt = StorageFixture.client().createdAt
             #expect(try await stores.clients.find(clientID: "client-1") == expected)
             await expectNotFound {
-                try await stores.clients.update(Fixture.client("other"))
+                try await stores.clients.update(StorageFixture.client("other"))
             }
         }
     }
 
-    @Test("clients: delete reports whether a client was deleted", arguments: Backend.underTest)
-    func clientsDelete(_ backend: Backend) async throws {
+    @Test("clients: delete reports whether a client was deleted", arguments: StorageTestBackend.underTest)
+    func clientsDelete(_ backend: StorageTestBackend) async throws {
         try await backend.withStores { stores in
-            try await stores.clients.insert(Fixture.client("a"))
-            try await stores.clients.insert(Fixture.client("b"))
+            try await stores.clients.insert(StorageFixture.client("a"))
+            try await stores.clients.insert(StorageFixture.client("b"))
             #expect(try await stores.clients.delete(clientID: "a"))
             #expect(try await !stores.clients.delete(clientID: "a"))
             #expect(try await stores.clients.find(clientID: "a") == nil)
@@ -106,38 +106,38 @@ struct StorageConformanceTests {
 
     // MARK: UserStore
 
-    @Test("users: insert, find by id and username, list by id; binary TOTP secret intact", arguments: Backend.underTest)
-    func usersRoundTrip(_ backend: Backend) async throws {
+    @Test("users: insert, find by id and username, list by id; binary TOTP secret intact", arguments: StorageTestBackend.underTest)
+    func usersRoundTrip(_ backend: StorageTestBackend) async throws {
         try await backend.withStores { stores in
-            try await stores.users.insert(Fixture.user("user-2", username: "bob"))
-            var locked = Fixture.user()
+            try await stores.users.insert(StorageFixture.user("user-2", username: "bob"))
+            var locked = StorageFixture.user()
             locked.failedLogins = 2
-            locked.lockedUntil = Fixture.at(900)
+            locked.lockedUntil = StorageFixture.at(900)
             locked.lastTOTPStep = 63_333_333
             try await stores.users.insert(locked)
             #expect(try await stores.users.find(id: "user-1") == locked)
-            #expect(try await stores.users.find(username: "bob") == Fixture.user("user-2", username: "bob"))
+            #expect(try await stores.users.find(username: "bob") == StorageFixture.user("user-2", username: "bob"))
             #expect(try await stores.users.find(username: "user-1") == nil)
             #expect(try await stores.users.find(id: "alice") == nil)
             #expect(try await stores.users.list().map(\.id) == ["user-1", "user-2"])
         }
     }
 
-    @Test("users: a duplicate id or username throws duplicate", arguments: Backend.underTest)
-    func usersDuplicate(_ backend: Backend) async throws {
+    @Test("users: a duplicate id or username throws duplicate", arguments: StorageTestBackend.underTest)
+    func usersDuplicate(_ backend: StorageTestBackend) async throws {
         try await backend.withStores { stores in
-            try await stores.users.insert(Fixture.user())
-            await expectDuplicate { try await stores.users.insert(Fixture.user("user-1", username: "carol")) }
-            await expectDuplicate { try await stores.users.insert(Fixture.user("user-9", username: "alice")) }
+            try await stores.users.insert(StorageFixture.user())
+            await expectDuplicate { try await stores.users.insert(StorageFixture.user("user-1", username: "carol")) }
+            await expectDuplicate { try await stores.users.insert(StorageFixture.user("user-9", username: "alice")) }
             #expect(try await stores.users.list().count == 1)
         }
     }
 
-    @Test("users: failed logins count up, lock at the threshold and restart the count", arguments: Backend.underTest)
-    func usersFailedLogins(_ backend: Backend) async throws {
+    @Test("users: failed logins count up, lock at the threshold and restart the count", arguments: StorageTestBackend.underTest)
+    func usersFailedLogins(_ backend: StorageTestBackend) async throws {
         try await backend.withStores { stores in
-            try await stores.users.insert(Fixture.user())
-            let now = Fixture.at(100)
+            try await stores.users.insert(StorageFixture.user())
+            let now = StorageFixture.at(100)
             func fail() async throws -> UserRecord? {
                 try await stores.users.recordFailedLogin(userID: "user-1", now: now, lockThreshold: 3, lockDuration: 300)
             }
@@ -147,17 +147,17 @@ struct StorageConformanceTests {
             #expect(second?.lockedUntil == nil)
             let third = try await fail()
             #expect(third?.failedLogins == 0)
-            #expect(third?.lockedUntil == Fixture.at(400))
+            #expect(third?.lockedUntil == StorageFixture.at(400))
             #expect(try await stores.users.find(id: "user-1") == third)
             #expect(try await stores.users.recordFailedLogin(userID: "nobody", now: now, lockThreshold: 3, lockDuration: 300) == nil)
         }
     }
 
-    @Test("users: a TOTP step is accepted once, only if newer, and resets the failure count", arguments: Backend.underTest)
-    func usersSuccessfulLogin(_ backend: Backend) async throws {
+    @Test("users: a TOTP step is accepted once, only if newer, and resets the failure count", arguments: StorageTestBackend.underTest)
+    func usersSuccessfulLogin(_ backend: StorageTestBackend) async throws {
         try await backend.withStores { stores in
-            try await stores.users.insert(Fixture.user())
-            _ = try await stores.users.recordFailedLogin(userID: "user-1", now: Fixture.now, lockThreshold: 5, lockDuration: 60)
+            try await stores.users.insert(StorageFixture.user())
+            _ = try await stores.users.recordFailedLogin(userID: "user-1", now: StorageFixture.now, lockThreshold: 5, lockDuration: 60)
             #expect(try await stores.users.recordSuccessfulLogin(userID: "user-1", totpStep: 1000))
             let user = try #require(try await stores.users.find(id: "user-1"))
             #expect(user.failedLogins == 0)
@@ -171,16 +171,16 @@ struct StorageConformanceTests {
 
     // MARK: KeyStore
 
-    @Test("keys: insert, list oldest first, set status, delete; duplicate kid throws", arguments: Backend.underTest)
-    func keys(_ backend: Backend) async throws {
+    @Test("keys: insert, list oldest first, set status, delete; duplicate kid throws", arguments: StorageTestBackend.underTest)
+    func keys(_ backend: StorageTestBackend) async throws {
         try await backend.withStores { stores in
-            try await stores.keys.insert(Fixture.key("new", status: .next, createdAt: Fixture.at(10)))
-            try await stores.keys.insert(Fixture.key("old", createdAt: Fixture.at(-10)))
-            try await stores.keys.insert(Fixture.key("b-same", createdAt: Fixture.at(0)))
-            try await stores.keys.insert(Fixture.key("A-same", createdAt: Fixture.at(0)))
+            try await stores.keys.insert(StorageFixture.key("new", status: .next, createdAt: StorageFixture.at(10)))
+            try await stores.keys.insert(StorageFixture.key("old", createdAt: StorageFixture.at(-10)))
+            try await stores.keys.insert(StorageFixture.key("b-same", createdAt: StorageFixture.at(0)))
+            try await stores.keys.insert(StorageFixture.key("A-same", createdAt: StorageFixture.at(0)))
             #expect(try await stores.keys.list().map(\.kid) == ["old", "A-same", "b-same", "new"])
-            #expect(try await stores.keys.list().last == Fixture.key("new", status: .next, createdAt: Fixture.at(10)))
-            await expectDuplicate { try await stores.keys.insert(Fixture.key("old")) }
+            #expect(try await stores.keys.list().last == StorageFixture.key("new", status: .next, createdAt: StorageFixture.at(10)))
+            await expectDuplicate { try await stores.keys.insert(StorageFixture.key("old")) }
             #expect(try await stores.keys.setStatus(kid: "old", status: .retired))
             #expect(try await !stores.keys.setStatus(kid: "missing", status: .active))
             #expect(try await stores.keys.list().first?.status == .retired)

@@ -4,7 +4,7 @@ import OAuthCore
 
 /// Records for the storage conformance tests. Instants are whole milliseconds, the precision both
 /// backends store, so round trips compare equal.
-enum Fixture {
+enum StorageFixture {
     /// A fixed "now": 2030-03-17T17:46:40Z.
     static let now = Date(timeIntervalSince1970: 1_900_000_000)
 

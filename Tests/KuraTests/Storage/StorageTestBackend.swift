@@ -23,7 +23,7 @@ enum StorageTestEnvironment {
 }
 
 /// A storage backend under test. Every test case gets a fresh, private database.
-enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+enum StorageTestBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     /// `SQLiteBackend(path:)` on a new file in a temporary directory (DatabasePool, WAL).
     case sqliteFile
     /// `SQLiteBackend.inMemory()` (DatabaseQueue).
@@ -34,35 +34,35 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     /// The backends this run covers. PostgreSQL is included when `KURA_TEST_POSTGRES_URL` is set, and
     /// always in CI, where a missing URL then makes every PostgreSQL case fail. Locally without a URL it
     /// is left out, and `StorageConformanceTests.postgresConfigured` is reported as skipped instead.
-    static let underTest: [Backend] = allCases.filter {
+    static let underTest: [StorageTestBackend] = allCases.filter {
         $0 != .postgres || StorageTestEnvironment.postgresURL != nil || StorageTestEnvironment.isCI
     }
 
     var testDescription: String { rawValue }
 
     /// Creates a fresh database for one test, migrated unless `migrated` is false.
-    func makeDatabase(migrated: Bool = true) async throws -> TestDatabase {
-        let database: TestDatabase
+    func makeDatabase(migrated: Bool = true) async throws -> StorageTestDatabase {
+        let database: StorageTestDatabase
         switch self {
         case .sqliteFile:
             let directory = FileManager.default.temporaryDirectory
                 .appendingPathComponent("kura-storage-\(UUID().uuidString)", isDirectory: true)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let path = directory.appendingPathComponent("kura.sqlite").path
-            database = TestDatabase(
+            database = StorageTestDatabase(
                 backend: try SQLiteBackend(path: path),
                 openAnother: { try SQLiteBackend(path: path) },
                 dispose: { try? FileManager.default.removeItem(at: directory) })
         case .sqliteMemory:
-            database = TestDatabase(backend: try SQLiteBackend.inMemory(), openAnother: nil, dispose: {})
+            database = StorageTestDatabase(backend: try SQLiteBackend.inMemory(), openAnother: nil, dispose: {})
         case .postgres:
             guard let url = StorageTestEnvironment.postgresURL else {
-                throw TestSetupError(
+                throw StorageTestSetupError(
                     "CI is set but KURA_TEST_POSTGRES_URL is not: the PostgreSQL backend must be tested in CI "
                         + "(start one with scripts/postgres-test-server.sh start)")
             }
             let postgres = try await PostgresTestDatabase.create(serverURL: url)
-            database = TestDatabase(
+            database = StorageTestDatabase(
                 backend: postgres.makeBackend(),
                 openAnother: { postgres.makeBackend() },
                 dispose: { try await postgres.drop() })
@@ -79,7 +79,7 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 
     /// Runs `body` against a fresh database and tears it down afterwards, also when `body` throws.
-    func run(migrated: Bool = true, _ body: (TestDatabase) async throws -> Void) async throws {
+    func run(migrated: Bool = true, _ body: (StorageTestDatabase) async throws -> Void) async throws {
         let database = try await makeDatabase(migrated: migrated)
         do {
             try await body(database)
@@ -97,7 +97,7 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
 }
 
 /// One test's private database.
-struct TestDatabase: Sendable {
+struct StorageTestDatabase: Sendable {
     /// The backend the test uses, migrated by default.
     let backend: any StorageBackend
     /// Opens a second backend on the same database (another "node"); nil for a private in-memory one.
@@ -113,7 +113,7 @@ struct TestDatabase: Sendable {
 }
 
 /// The test environment is not set up as the run requires.
-struct TestSetupError: Error, CustomStringConvertible {
+struct StorageTestSetupError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
