@@ -113,6 +113,8 @@ let package = Package(
             dependencies: [
                 "KuraServer", "KuraClient", "AuthorizationServer", "OAuthCore", "OAuthJOSE",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -52,6 +52,7 @@ def form_of(page: str) -> dict:
 def main(issuer, ca, client_id, jwk_file, username, password, secret_hex, redirect_uri):
     s = requests.Session()
     s.verify = ca
+    s.trust_env = False  # requests lets REQUESTS_CA_BUNDLE override session.verify otherwise
     meta = s.get(issuer + "/.well-known/openid-configuration").json()
     assert meta["issuer"] == issuer, "issuer mismatch"
     client_key = ECKey.import_key(json.load(open(jwk_file)))

@@ -2,6 +2,7 @@ import ArgumentParser
 import AuthorizationServer
 import Foundation
 import Hummingbird
+import Logging
 import KuraServer
 import OAuthCore
 
@@ -21,6 +22,7 @@ struct Demo: AsyncParsableCommand {
         var port: Int = 8443
 
         func run() async throws {
+            setvbuf(stdout, nil, _IOLBF, 0)   // the banner must show even when stdout is a pipe or file
             let logger = Logger.kura()
             let demo = DemoEnvironment(directory: URL(fileURLWithPath: dataDir).standardizedFileURL)
             try demo.prepareTLS()

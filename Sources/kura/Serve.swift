@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import Logging
 import KuraServer
 
 /// `kura serve`: one stateless Kura node (state lives in the database, so any number can run behind a load balancer).
