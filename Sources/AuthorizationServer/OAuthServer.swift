@@ -12,16 +12,20 @@ public struct OAuthServer: Sendable {
     public let random: any RandomSource
     public let keys: ServerKeyRing
     public let passwordHasher: PasswordHasher
+    /// Resolves clients' keys (`jwks` or `jwks_uri`).
+    public let clientKeys: ClientKeyResolver
     public let logger: Logger
 
     public init(configuration: ServerConfiguration, stores: Stores, clock: any WallClock = SystemClock(),
-                random: any RandomSource = SystemRandom(), passwordHasher: PasswordHasher = .init(), logger: Logger) {
+                random: any RandomSource = SystemRandom(), passwordHasher: PasswordHasher = .init(),
+                fetchClientJWKS: ClientKeyResolver.Fetch? = nil, logger: Logger) {
         self.configuration = configuration
         self.stores = stores
         self.clock = clock
         self.random = random
         self.passwordHasher = passwordHasher
         self.logger = logger
+        clientKeys = fetchClientJWKS.map { ClientKeyResolver(fetch: $0, clock: clock) } ?? .noNetwork(clock: clock)
         keys = ServerKeyRing(store: stores.keys, algorithm: configuration.signingAlgorithm, clock: clock, random: random)
     }
 

@@ -27,7 +27,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
 
     public func send(_ request: HTTPRequestMessage) async throws -> HTTPResponseMessage {
         var outgoing = HTTPClientRequest(url: request.url.absoluteString)
-        outgoing.method = HTTPMethod(rawValue: request.method)
+        outgoing.method = .init(rawValue: request.method)  // NIOHTTP1.HTTPMethod, named implicitly
         for field in request.headers { outgoing.headers.add(name: field.name, value: field.value) }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(data: body)) }
         let response = try await client.execute(outgoing, timeout: timeout)
@@ -40,5 +40,12 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
 
     public func shutdown() async throws {
         try await client.shutdown()
+    }
+
+    /// A safety net for a caller that never called `shutdown()` (e.g. because an error was thrown first): starts a
+    /// non-blocking shutdown so the `HTTPClient` neither leaks nor trips its debug-build deinit precondition. After a
+    /// regular `shutdown()` this only reports "already shut down", which is ignored.
+    deinit {
+        client.shutdown(queue: .global()) { _ in }
     }
 }

@@ -74,8 +74,8 @@ public struct IDTokenVerifier: Sendable {
     public func verify(_ idToken: String, nonce: String?) throws -> [String: JSONValue] {
         do {
             return try check(idToken, nonce: nonce)
-        } catch let failure as Failure {
-            throw KuraClientError.invalidIDToken(failure)
+        } catch {
+            throw KuraClientError.invalidIDToken(error)
         }
     }
 

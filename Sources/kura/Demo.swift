@@ -22,7 +22,6 @@ struct Demo: AsyncParsableCommand {
         var port: Int = 8443
 
         func run() async throws {
-            setvbuf(stdout, nil, _IOLBF, 0)   // the banner must show even when stdout is a pipe or file
             let logger = Logger.kura()
             let demo = DemoEnvironment(directory: URL(fileURLWithPath: dataDir).standardizedFileURL)
             try demo.prepareTLS()
@@ -33,11 +32,13 @@ struct Demo: AsyncParsableCommand {
             try configuration.validate()
             let backend = try Database.open(configuration.database, logger: logger)
             try await backend.migrate()
-            let server = OAuthServer(configuration: configuration.server, stores: backend.stores, logger: logger)
+            let server = OAuthServer(configuration: configuration.server, stores: backend.stores,
+                                     fetchClientJWKS: JWKSFetcher.make(), logger: logger)
             try await server.keys.prepare()
             let credentials = try await demo.seed(server: server)
             let app = try KuraApplication.make(configuration: configuration, server: server, logger: logger) { port in
-                print(Self.banner(issuer: issuer, demo: demo, credentials: credentials))
+                // Written unbuffered: the banner must show even when stdout is a pipe or a file.
+                FileHandle.standardOutput.write(Data((Self.banner(issuer: issuer, demo: demo, credentials: credentials) + "\n").utf8))
             }
             try await app.runService()
             try await backend.shutdown()

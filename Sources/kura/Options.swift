@@ -27,7 +27,8 @@ struct DatabaseOptions: ParsableArguments {
     func open(logger: Logger) async throws -> (any StorageBackend, OAuthServer) {
         let backend = try Database.open(database, logger: logger)
         try await backend.migrate()
-        return (backend, OAuthServer(configuration: try serverConfiguration(), stores: backend.stores, logger: logger))
+        return (backend, OAuthServer(configuration: try serverConfiguration(), stores: backend.stores,
+                                      fetchClientJWKS: JWKSFetcher.make(), logger: logger))
     }
 }
 

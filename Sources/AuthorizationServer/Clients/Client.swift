@@ -18,6 +18,8 @@ public struct Client: Sendable {
     public let authenticationMethod: ClientAuthenticationMethod
     /// The client's public keys (RFC 7591 `jwks`): verify its assertions and, for self-signed mTLS, its certificate.
     public let jwks: JWKSet
+    /// Where the client publishes its keys instead (RFC 7591 `jwks_uri`); resolved by `ClientKeyResolver`.
+    public let jwksURI: String?
     public let grantTypes: Set<String>
     /// Scopes the client may request; nil = any scope the server supports.
     public let allowedScopes: Set<String>?
@@ -39,6 +41,7 @@ public struct Client: Sendable {
         } else {
             self.jwks = JWKSet(keys: [])
         }
+        jwksURI = m["jwks_uri"]?.stringValue
         grantTypes = Set(m["grant_types"]?.arrayValue?.compactMap(\.stringValue) ?? ["authorization_code"])
         allowedScopes = m["scope"]?.stringValue.flatMap(Scope.parse).map(Set.init)
         metadata = m

@@ -76,7 +76,12 @@ public struct ClientMetadataValidator: Sendable {
 
     func checkKeys(_ m: [String: JSONValue], method: ClientAuthenticationMethod) throws(OAuthError) {
         if m["jwks_uri"] != nil && m["jwks"] != nil { throw Self.invalid("jwks", "jwks and jwks_uri must not both be present (RFC 7591 2)") }
-        if m["jwks_uri"] != nil { throw Self.invalid("jwks_uri", "is not supported yet; register the keys inline as jwks") }
+        if let uri = m["jwks_uri"] {
+            guard let text = uri.stringValue, let url = URLComponents(string: text), url.scheme == "https", url.host?.isEmpty == false,
+                  url.fragment == nil
+            else { throw Self.invalid("jwks_uri", "must be an absolute https URL (FAPI 2.0 SP 5.4.2)") }
+            return
+        }
         guard let jwksJSON = m["jwks"]?.objectValue else {
             if method == .tlsClientAuth { return }
             throw Self.invalid("jwks", "is required for \(method.rawValue)")

@@ -27,7 +27,9 @@ struct AuthenticateClient: Sendable {
         guard form.value("client_assertion_type") == Self.jwtBearer else {
             throw OAuthError.invalidClient("client_assertion_type must be \(Self.jwtBearer)")
         }
-        let clientID = try claimedClientID(assertion: assertion, form: form)
+        let parsed: CompactJWS
+        do { parsed = try CompactJWS.parse(assertion) } catch { throw OAuthError.invalidClient("client_assertion is not a valid JWT") }
+        let clientID = try claimedClientID(parsed, form: form)
         guard let record = try await server.stores.clients.find(clientID: clientID) else {
             throw OAuthError.invalidClient("Unknown client")
         }
@@ -36,7 +38,8 @@ struct AuthenticateClient: Sendable {
             throw OAuthError.invalidClient("This client is registered for \(client.authenticationMethod.rawValue)")
         }
         let verifier = ClientAssertionVerifier(issuer: server.configuration.issuer, allowedAlgorithms: server.configuration.acceptedAlgorithms)
-        let verified = try verifier.verify(assertion, clientID: client.id, keys: client.jwks, now: server.clock.now())
+        let keys = try await server.clientKeys.keys(for: client, kid: parsed.kid)
+        let verified = try verifier.verify(assertion, clientID: client.id, keys: keys, now: server.clock.now())
         let fresh = try await server.stores.replay.recordFirstUse(
             namespace: "client_assertion:\(client.id)", id: verified.jti, expiresAt: verified.expiresAt.addingTimeInterval(60))
         guard fresh else { throw OAuthError.invalidClient("The client assertion was already used (jti replay)") }
@@ -45,9 +48,9 @@ struct AuthenticateClient: Sendable {
 
     /// The client the request claims to be: `client_id` if sent, which must then equal the assertion's `sub`
     /// (RFC 7521 §4.2 via `iss`/`sub`). The signature is checked later against that client's keys only.
-    private func claimedClientID(assertion: String, form: FormParameters) throws(OAuthError) -> String {
+    private func claimedClientID(_ assertion: CompactJWS, form: FormParameters) throws(OAuthError) -> String {
         let claims: [String: JSONValue]
-        do { claims = try CompactJWS.parse(assertion).payloadObject() } catch {
+        do { claims = try assertion.payloadObject() } catch {
             throw OAuthError.invalidClient("client_assertion is not a valid JWT")
         }
         guard let sub = claims["sub"]?.stringValue, !sub.isEmpty else {
