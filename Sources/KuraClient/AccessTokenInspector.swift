@@ -8,7 +8,9 @@ import OAuthJOSE
 /// still verifies the signature with a key chosen by `kid`, requires `typ` `at+jwt` (RFC 9068 §2.1, §4) and `iss` =
 /// the issuer, so what it shows is what the AS issued.
 public struct AccessTokenInspector: Sendable {
+    /// The only accepted `iss`.
     public var issuer: String
+    /// The AS keys from `jwks_uri`; the token's `kid` picks one.
     public var keys: JWKSet
     public var allowedAlgorithms: Set<JWSAlgorithm>
 

@@ -8,15 +8,18 @@ import OAuthCore
 /// redirect whose target is the client's redirect URI and parses that URL instead of fetching it: the response is
 /// meant for the client, and the redirect URI need not even be reachable.
 public actor BrowserSession {
+    /// The client's redirect URI: the first redirect to it ends `authorize`, unfetched.
     public nonisolated let redirectURI: URL
     /// When set, `authorize` checks the response's `iss` against it (RFC 9207 §2.4), for errors too.
     public nonisolated let expectedIssuer: String?
     /// Upper bound on requests per `authorize` call.
     public var maximumSteps = 20
+    /// Cookies kept across `authorize` calls, as a browser keeps its session.
     public private(set) var cookies = CookieJar()
     let transport: any HTTPTransport
     let clock: any WallClock
 
+    /// - Parameter transport: must not follow redirects (see `HTTPTransport`).
     public init(transport: any HTTPTransport, redirectURI: URL, expectedIssuer: String? = nil, clock: any WallClock = SystemClock()) {
         self.transport = transport
         self.redirectURI = redirectURI
@@ -48,7 +51,7 @@ public actor BrowserSession {
             if let login, response.status == 200 || !submittedCredentialForms.isEmpty {
                 let asked = Self.credentialFields.filter { login.field(named: $0) != nil }
                 guard submittedCredentialForms.insert(asked).inserted else {
-                    throw KuraClientError.loginRejected(HTMLText.summary(html))
+                    throw KuraClientError.loginRejected(HTMLText.message(html))
                 }
                 if asked.contains("otp"), otp == nil { throw KuraClientError.otpRequired }
                 var values = ["username": username, "password": password]
@@ -57,14 +60,14 @@ public actor BrowserSession {
                 continue
             }
             guard response.status == 200 else {
-                throw KuraClientError.authorizationPage(status: response.status, message: HTMLText.summary(html))
+                throw KuraClientError.authorizationPage(status: response.status, message: HTMLText.message(html))
             }
             let choice = approve ? "approve" : "deny"
             if let consent = forms.first(where: { $0.button(named: choice) != nil }) {
                 request = try submit(consent, page: response.url, values: [:], submitter: consent.button(named: choice))
                 continue
             }
-            throw KuraClientError.unexpectedPage(url: response.url.absoluteString, message: HTMLText.summary(html))
+            throw KuraClientError.unexpectedPage(url: response.url.absoluteString, message: HTMLText.message(html))
         }
         throw KuraClientError.tooManySteps(maximumSteps)
     }

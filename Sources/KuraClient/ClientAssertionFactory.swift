@@ -14,6 +14,7 @@ public struct ClientAssertionFactory: Sendable {
     public static let maximumLifetime: TimeInterval = 60
 
     public let clientID: String
+    /// The client's registered signing key (its `kid` names it to the AS).
     public let key: JWSSigningKey
     /// Seconds between `iat` and `exp`; capped at `maximumLifetime`.
     public var lifetime: TimeInterval

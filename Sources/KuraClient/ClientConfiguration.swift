@@ -18,6 +18,7 @@ public struct ClientConfiguration: Sendable {
     public var issuer: URL
     /// The registered `client_id` (RFC 6749 §2.2).
     public var clientID: String
+    /// `private_key_jwt` or mutual TLS at the PAR and token endpoints.
     public var authentication: ClientAuthenticationMethod
     /// The registered redirect URI, sent in every PAR (FAPI 2.0 SP §5.3.2.2-6).
     public var redirectURI: URL
@@ -26,6 +27,7 @@ public struct ClientConfiguration: Sendable {
     /// The DPoP key (RFC 9449 §2) that sender-constrains codes and tokens. Nil only with a client certificate,
     /// whose binding (RFC 8705 §3) then constrains the tokens instead.
     public var dpopKey: JWSSigningKey?
+    /// Trust roots and the optional client certificate for every connection.
     public var tls: ClientTLSConfiguration
     /// Leeway for the ID token `exp` check (OIDC Core §3.1.3.7 item 9 allows "some small leeway").
     public var clockSkew: TimeInterval

@@ -34,7 +34,9 @@ public struct ClientTLSConfiguration: Sendable {
         }
     }
 
+    /// The CAs server certificates must chain to; hostnames are always verified.
     public var trustRoots: TrustRoots
+    /// Presented for RFC 8705 mutual TLS when set.
     public var clientCertificate: ClientCertificate?
     /// Never below TLS 1.2 (FAPI 2.0 SP §5.2.1-1).
     public var minimumTLSVersion: TLSVersion

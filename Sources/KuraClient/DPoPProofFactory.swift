@@ -11,6 +11,7 @@ public struct DPoPProofFactory: Sendable {
     /// The `typ` header value (RFC 9449 §4.2).
     public static let type = "dpop+jwt"
 
+    /// The DPoP private key; its public half goes in every proof's `jwk` header.
     public let key: JWSSigningKey
     let clock: any WallClock
     let random: any RandomSource
