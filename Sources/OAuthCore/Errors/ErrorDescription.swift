@@ -2,11 +2,13 @@
 /// `error-description = 1*( %x20-21 / %x23-5B / %x5D-7E )` — printable ASCII without `"` and `\`.
 public struct ErrorDescription: Sendable, Hashable {
     public let value: String
+    /// Longer descriptions are cut: they are for developers, and a bounded size keeps echoed input harmless.
+    public static let maximumLength = 300
 
     /// Replaces every character outside the RFC 6749 §5.2 set with `?` (never fails, never leaks control characters).
     public init(sanitizing text: String) {
         var scalars = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
+        for scalar in text.unicodeScalars.prefix(Self.maximumLength) {
             scalars.append(Self.isAllowed(scalar) ? scalar : "?")
         }
         value = scalars.isEmpty ? "error" : String(scalars)
