@@ -13,13 +13,34 @@ public struct SystemClock: WallClock {
 }
 
 /// A clock tests move by hand. Thread-safe.
+///
+/// Either frozen at a start time, or (`followingSystemTime`) running with the system clock plus an offset that
+/// `advance` moves — for tests over real connections where peers use real time too.
 public final class ManualClock: WallClock, @unchecked Sendable {
     private let lock = NSLock()
-    private var current: Date
-    public init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) { current = start }
-    public func now() -> Date { lock.withLock { current } }
-    public func advance(by seconds: TimeInterval) { lock.withLock { current += seconds } }
-    public func set(_ date: Date) { lock.withLock { current = date } }
+    private var frozen: Date?
+    private var offset: TimeInterval = 0
+
+    public init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) { frozen = start }
+
+    private init(frozen: Date?) { self.frozen = frozen }
+
+    /// A clock that runs with the system clock; `advance` and `set` shift it.
+    public static func followingSystemTime() -> ManualClock { ManualClock(frozen: nil) }
+
+    public func now() -> Date { lock.withLock { frozen ?? Date().addingTimeInterval(offset) } }
+
+    public func advance(by seconds: TimeInterval) {
+        lock.withLock {
+            if let f = frozen { frozen = f + seconds } else { offset += seconds }
+        }
+    }
+
+    public func set(_ date: Date) {
+        lock.withLock {
+            if frozen != nil { frozen = date } else { offset = date.timeIntervalSinceNow }
+        }
+    }
 }
 
 extension Date {

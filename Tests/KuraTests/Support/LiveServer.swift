@@ -21,7 +21,7 @@ struct LiveServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kura-e2e-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         try DevelopmentPKI.generate().write(to: directory)
-        let test = try await TestServer(issuer: issuer, clock: ManualClock(Date()))
+        let test = try await TestServer(issuer: issuer, clock: .followingSystemTime())
         let configuration = KuraConfiguration(
             host: "127.0.0.1", port: port, tlsCertificateFile: directory.appendingPathComponent("server.pem").path,
             tlsPrivateKeyFile: directory.appendingPathComponent("server-key.pem").path, database: "sqlite::memory:",
