@@ -7,7 +7,8 @@ import OAuthJOSE
 ///
 /// - FAPI 2.0 SP §5.3.2.1-3: confidential clients only; §5.3.2.1-6: `private_key_jwt` or MTLS.
 /// - SP §5.3.2.2-8: no `http` redirect URIs; RFC 6749 §3.1.2: absolute, no fragment.
-/// - SP §5.4.1: PS256/ES256/EdDSA only; RSA ≥ 2048 bits, EC ≥ 224 bits (enforced by `JWK`).
+/// - SP §5.4.1: PS256/ES256/EdDSA only; RSA ≥ 2048 bits, EC ≥ 224 bits (enforced by `JWK`) for every registered key:
+///   a key `JWKSet` would skip (e.g. RSA-1024 next to a good key) is refused, not silently dropped.
 public struct ClientMetadataValidator: Sendable {
     public let acceptedAlgorithms: Set<JWSAlgorithm>
     public let supportedScopes: Set<String>
@@ -88,6 +89,10 @@ public struct ClientMetadataValidator: Sendable {
         }
         let set: JWKSet
         do { set = try JWKSet(json: jwksJSON) } catch { throw Self.invalid("jwks", "\(error)") }
+        // `JWKSet` skips keys it cannot use (RFC 7517 §5 "SHOULD ignore"), which is right when reading a set but
+        // would let a registration carry e.g. an RSA-1024 key next to a good one. SP §5.4.1-2 ("RSA keys shall have
+        // a minimum length of 2048 bits") is about every registered key, so registration refuses them.
+        if let skipped = set.ignoredKeys.first { throw Self.invalid("jwks", "a key is not acceptable: \(skipped.reason)") }
         guard !set.keys.isEmpty else { throw Self.invalid("jwks", "must contain at least one key") }
         var kids = Set<String>()
         for key in set.keys {

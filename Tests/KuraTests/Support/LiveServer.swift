@@ -5,6 +5,7 @@ import HummingbirdTesting
 import KuraServer
 import Logging
 import OAuthCore
+import ServiceLifecycle
 
 /// Kura served for real over HTTPS on 127.0.0.1 (TLS per BCP 195, HTTP/1.1 + HTTP/2), with a development CA
 /// written to a temporary folder, for end-to-end tests with KuraClient and independent clients.
@@ -28,9 +29,27 @@ struct LiveServer {
             server: test.server.configuration)
         var logger = Logger(label: "e2e")
         logger.logLevel = .warning
-        let app = try KuraApplication.make(configuration: configuration, server: test.server, logger: logger)
+        let (started, signal) = AsyncStream.makeStream(of: Int.self)
+        let app = try KuraApplication.make(configuration: configuration, server: test.server, logger: logger) { port in
+            signal.yield(port)
+            signal.finish()
+        }
         let live = LiveServer(test: test, port: port, caFile: directory.appendingPathComponent("ca.pem").path, issuer: issuer)
-        try await app.test(.live) { _ in try await body(live) }
+        // HummingbirdTesting's `.live` mode rebinds to port 0; the issuer must name the real port, so run it here.
+        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await services.run() }
+            var iterator = started.makeAsyncIterator()
+            guard await iterator.next() == port else { throw ConfigurationError("the server did not start on port \(port)") }
+            do {
+                try await body(live)
+            } catch {
+                await services.triggerGracefulShutdown()
+                throw error
+            }
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+        }
     }
 
     /// An unused TCP port on 127.0.0.1 (bound and released; the issuer must name the port before the server starts).
