@@ -93,9 +93,15 @@ struct AuthorizationEndpoint: Sendable {
             guard form.value("approve") != nil, form.value("deny") == nil else {
                 return redirect(pushed.request, ["error": "access_denied", "error_description": "The customer denied the request"])
             }
+            // The grant exists from the customer's decision on (Grant Management: created "on completion of the
+            // authorization"); the code's redemption attaches tokens to it, and a code replay revokes it.
+            let grantID = server.random.token()
+            try await server.stores.grants.insert(GrantRecord(
+                id: grantID, clientID: pushed.clientID, userID: userID, scope: pushed.request.scope,
+                authorizationDetails: pushed.request.authorizationDetails, createdAt: now, updatedAt: now, expiresAt: nil))
             let code = server.random.token()
             try await server.stores.codes.insert(AuthorizationCodeRecord(
-                codeHash: CredentialHash.of(code), clientID: pushed.clientID, userID: userID, grantID: server.random.token(),
+                codeHash: CredentialHash.of(code), clientID: pushed.clientID, userID: userID, grantID: grantID,
                 request: pushed.request, authTime: authTime, acr: session.acr ?? server.configuration.login.twoFactorACR,
                 amr: session.amr, issuedAt: now, expiresAt: now.addingTimeInterval(server.configuration.lifetimes.authorizationCode)))
             return redirect(pushed.request, ["code": code])

@@ -19,9 +19,10 @@ struct AuthorizationCodeGrant: Sendable {
         switch try await server.stores.codes.consume(codeHash: CredentialHash.of(code), now: now) {
         case .consumed(let r): record = r
         case .alreadyConsumed(let r):
-            // RFC 6749 §4.1.2: a reused code revokes the tokens issued from it.
-            _ = try await server.stores.tokens.revokeAll(grantID: r.grantID, now: now)
+            // RFC 6749 §4.1.2: a reused code revokes the tokens issued from it. The grant first, then its tokens:
+            // a redemption racing with this replay checks the grant after storing its token (see `issue`).
             _ = try await server.stores.grants.revoke(id: r.grantID, now: now)
+            _ = try await server.stores.tokens.revokeAll(grantID: r.grantID, now: now)
             throw OAuthError.invalidGrant("The authorization code was already used", detail: "code replay; grant \(r.grantID) revoked")
         case .expired: throw OAuthError.invalidGrant("The authorization code has expired")
         case .notFound: throw OAuthError.invalidGrant("The authorization code is not valid")
@@ -43,13 +44,16 @@ struct AuthorizationCodeGrant: Sendable {
 
     private func issue(_ record: AuthorizationCodeRecord, client: AuthenticatedClient, jkt: String, now: Date) async throws -> JSONValue {
         let request = record.request
-        try await server.stores.grants.insert(GrantRecord(
-            id: record.grantID, clientID: record.clientID, userID: record.userID, scope: request.scope,
-            authorizationDetails: request.authorizationDetails, createdAt: now, updatedAt: now, expiresAt: nil))
         let issuer = TokenIssuer(server: server)
         let access = try await issuer.accessToken(
             clientID: record.clientID, userID: record.userID, grantID: record.grantID, scope: request.scope,
             authorizationDetails: request.authorizationDetails, confirmation: ["jkt": jkt], authTime: record.authTime, acr: record.acr)
+        // A concurrent replay of this code may have revoked the grant while the token was being stored; the replay
+        // revokes the grant before its tokens, so checking after storing ours can never miss it.
+        guard let grant = try await server.stores.grants.find(id: record.grantID), grant.revokedAt == nil else {
+            _ = try await server.stores.tokens.revokeAll(grantID: record.grantID, now: now)
+            throw OAuthError.invalidGrant("The authorization code was already used", detail: "grant revoked during redemption")
+        }
         var response: [String: JSONValue] = [
             "access_token": .string(access.token), "token_type": "DPoP", "expires_in": .int(Int64(access.expiresIn)),
             "scope": .string(Scope.format(request.scope)),
