@@ -103,6 +103,7 @@ extension BenchServer {
                           body: (BenchServer, HTTPClient, S) async throws -> T) async throws -> T {
         BenchChildGuard.shared.install()
         let server = try BenchServer(parent: options.tmpDir)
+        if !options.keepData { BenchChildGuard.shared.setDirectory(server.directory) }
         let http = try server.makeHTTPClient(connections: connections)
         do {
             let seeded = try await seed(server)
@@ -113,7 +114,7 @@ extension BenchServer {
             return result
         } catch {
             try? await http.shutdown()
-            if server.pid != nil { fputs("server log (last lines):\n\(server.logTail())\n", stderr) }
+            if server.pid != nil { FileHandle.standardError.write(Data("server log (last lines):\n\(server.logTail())\n".utf8)) }
             server.cleanUp(keep: options.keepData)
             throw error
         }

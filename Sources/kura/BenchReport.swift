@@ -103,6 +103,7 @@ struct BenchReport {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let line = (try? encoder.encode(JSONValue.object(json))).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         Swift.print(line)
+        fflush(nil)
     }
 }
 

@@ -44,10 +44,7 @@ final class BenchServer: @unchecked Sendable {
             "--tls-cert", tlsDirectory.appendingPathComponent("server.pem").path,
             "--tls-key", tlsDirectory.appendingPathComponent("server-key.pem").path,
         ]
-        var environment = ProcessInfo.processInfo.environment
-        environment["KURA_LOG_LEVEL"] = environment["KURA_LOG_LEVEL"] ?? "warning"
-        child.environment = environment
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
         child.standardOutput = log
         child.standardError = log
@@ -87,6 +84,7 @@ final class BenchServer: @unchecked Sendable {
     /// Stops the child and removes the temporary folder (unless `keep`).
     func cleanUp(keep: Bool) {
         stop()
+        BenchChildGuard.shared.setDirectory(nil)
         if keep { print("Kept \(directory.path)") } else { try? FileManager.default.removeItem(at: directory) }
     }
 
@@ -129,9 +127,12 @@ final class BenchChildGuard: @unchecked Sendable {
     static let shared = BenchChildGuard()
     private let lock = NSLock()
     private var pid: Int32?
+    private var directory: URL?
     private var sources: [any DispatchSourceSignal] = []
 
     func set(_ pid: Int32?) { lock.withLock { self.pid = pid } }
+    /// The data folder to remove on interruption (nil: keep it).
+    func setDirectory(_ directory: URL?) { lock.withLock { self.directory = directory } }
 
     /// Installs the handlers once per run.
     func install() {
@@ -141,12 +142,14 @@ final class BenchChildGuard: @unchecked Sendable {
                 signal(sig, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
                 source.setEventHandler { [weak self] in
-                    if let pid = self?.lock.withLock({ self?.pid }) {
+                    let (pid, directory) = self?.lock.withLock { (self?.pid, self?.directory) } ?? (nil, nil)
+                    if let pid {
                         kill(pid, SIGKILL)
                         var status: Int32 = 0
                         waitpid(pid, &status, 0)
                     }
-                    fputs("\nkura bench: interrupted; server stopped\n", stderr)
+                    if let directory { try? FileManager.default.removeItem(at: directory) }
+                    FileHandle.standardError.write(Data("\nkura bench: interrupted; server stopped\n".utf8))
                     exit(130)
                 }
                 source.resume()
@@ -171,10 +174,16 @@ enum CPUTime {
     /// This process's user + system CPU time in seconds (getrusage).
     static func ofSelf() -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
         func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1_000_000 }
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
+}
+
+/// Prints a progress line and flushes it at once (stdout is block-buffered when it is a pipe).
+func benchLog(_ line: String) {
+    print(line)
+    fflush(nil)
 }
 
 struct BenchError: Error, CustomStringConvertible {

@@ -50,7 +50,6 @@ struct TokenBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        setvbuf(stdout, nil, _IOLBF, 0)
         let total = warmup + requests
         try await BenchServer.run(options, connections: connections, seed: { server in
             try await seed(server, count: total)
@@ -59,8 +58,8 @@ struct TokenBench: AsyncParsableCommand {
         })
     }
 
-    /// Registers the client and one customer, and inserts `count` codes bound to the client, a PKCE challenge
-    /// and the DPoP key's thumbprint, as the authorization endpoint would.
+    /// Registers the client and one customer, and inserts `count` grants and codes (bound to the client, a PKCE
+    /// challenge and the DPoP key's thumbprint), as the consent step would.
     func seed(_ benchServer: BenchServer, count: Int) async throws -> Seeded {
         let start = ContinuousClock.now
         let seed = try await BenchSeed.open(benchServer)
@@ -69,7 +68,7 @@ struct TokenBench: AsyncParsableCommand {
         let jkt = dpopKey.publicJWK.thumbprint()
         let random = SystemRandom()
         let now = Date()
-        print("Preparing \(count) authorization codes in \(benchServer.databaseURL) …")
+        benchLog("Preparing \(count) authorization codes in \(benchServer.databaseURL) …")
         var codes: [(code: String, verifier: String)] = []
         codes.reserveCapacity(count)
         for _ in 0..<count {
@@ -79,9 +78,14 @@ struct TokenBench: AsyncParsableCommand {
                 clientID: BenchSeed.clientID, responseType: "code", redirectURI: BenchSeed.redirectURI, scope: ["openid", "accounts"],
                 state: random.token(), nonce: random.token(), codeChallenge: PKCE.challenge(for: verifier),
                 codeChallengeMethod: PKCE.s256, dpopJKT: jkt)
+            // As the consent step does: the grant exists from the customer's decision, the code points at it.
+            let grantID = random.token()
+            try await seed.server.stores.grants.insert(GrantRecord(
+                id: grantID, clientID: BenchSeed.clientID, userID: customer.id, scope: request.scope,
+                authorizationDetails: nil, createdAt: now, updatedAt: now, expiresAt: nil))
             try await seed.server.stores.codes.insert(AuthorizationCodeRecord(
                 codeHash: CredentialHash.of(code), clientID: BenchSeed.clientID, userID: customer.id,
-                grantID: Base64URL.encode(random.bytes(16)), request: request, authTime: now,
+                grantID: grantID, request: request, authTime: now,
                 acr: seed.server.configuration.login.twoFactorACR, amr: ["pwd", "otp", "mfa"], issuedAt: now,
                 expiresAt: now.addingTimeInterval(Self.codeLifetime)))
             codes.append((code, verifier))
@@ -144,7 +148,7 @@ struct TokenBench: AsyncParsableCommand {
         // Proofs and assertions were signed now: the server accepts them for 300 s (DPoP max age, assertion exp).
         let validUntil = signStart + .seconds(290)
         let warm = Array(prepared.prefix(warmup)), timed = Array(prepared.dropFirst(warmup))
-        print(String(format: "Prepared %d codes in %.1f s and signed %d requests in %.2f s; warming up (%d requests) …",
+        benchLog(String(format: "Prepared %d codes in %.1f s and signed %d requests in %.2f s; warming up (%d requests) …",
                      seeded.codes.count, seeded.seconds, prepared.count, signSeconds, warm.count))
 
         let warmResults = await runConcurrently(count: warm.count, workers: connections, deadline: min(validUntil, .now + .seconds(60))) {
@@ -153,7 +157,7 @@ struct TokenBench: AsyncParsableCommand {
         if let bad = warmResults.compactMap({ $0 }).first(where: { $0.status != 200 }) {
             throw BenchError("warm-up request failed (status \(bad.status)): \(bad.sample ?? "")")
         }
-        print("Timed phase: \(timed.count) requests on \(connections) connection(s) …")
+        benchLog("Timed phase: \(timed.count) requests on \(connections) connection(s) …")
         let deadline = min(validUntil, .now + .seconds(options.timeLimit))
         let (results, cpu) = try await CPUSample.measure(serverPID: pid) {
             await runConcurrently(count: timed.count, workers: connections, deadline: deadline) { await Self.send(timed[$0], http: http) }
@@ -169,7 +173,7 @@ struct TokenBench: AsyncParsableCommand {
         var report = BenchReport(title: "kura bench token — authorization_code + private_key_jwt + DPoP (ES256), HTTPS, SQLite on disk",
                                  benchmark: "token")
         report.row("machine", "\(BenchMachine.cores) cores, \(BenchMachine.cpuModel)")
-        report.row("connections", "\(connections) keep-alive HTTP/1.1 (TLS 1.3)")
+        report.row("connections", "\(connections) keep-alive HTTPS connection(s), HTTP/1.1")
         report.row("requests", "\(results.count) of \(planned) (warm-up \(warmup) excluded)")
         report.row("errors", failed.isEmpty ? "0" : "\(failed.count)  <-- NOT ZERO")
         report.row("throughput", String(format: "%.1f responses/s  (wall %.2f s)", Double(ok.count) / cpu.wall, cpu.wall))
@@ -180,6 +184,7 @@ struct TokenBench: AsyncParsableCommand {
         report.json["errors"] = .int(Int64(failed.count))
         report.json["connections"] = .int(Int64(connections))
         report.json["warmup"] = .int(Int64(warmup))
+        report.json["stopped_early"] = .bool(results.count < planned)
         report.json["throughput_rps"] = .double((Double(ok.count) / cpu.wall).rounded3)
         report.notes.append("codes were inserted directly into the CodeStore with a \(Int(Self.codeLifetime)) s expiry so that "
             + "preparation time cannot expire them; codes the server issues itself live at most 60 s")
