@@ -6,11 +6,18 @@ public protocol RandomSource: Sendable {
     func bytes(_ count: Int) -> [UInt8]
 }
 
-/// Cryptographically strong randomness from the operating system (via swift-crypto's `SymmetricKey`).
+/// Cryptographically strong randomness from the operating system: `SystemRandomNumberGenerator` reads
+/// `getrandom(2)` on Linux and `arc4random_buf` on Apple platforms.
 public struct SystemRandom: RandomSource {
     public init() {}
     public func bytes(_ count: Int) -> [UInt8] {
-        SymmetricKey(size: .init(bitCount: count * 8)).withUnsafeBytes { Array($0) }
+        var generator = SystemRandomNumberGenerator()
+        var out = [UInt8]()
+        out.reserveCapacity(count)
+        while out.count < count {
+            withUnsafeBytes(of: generator.next() as UInt64) { out.append(contentsOf: $0.prefix(count - out.count)) }
+        }
+        return out
     }
 }
 
