@@ -18,9 +18,11 @@ struct TokenEndpoint: Sendable {
         }
         let dpop = try await VerifyDPoPProof(server: server)(
             headers: request.headerValues("DPoP"), method: "POST", url: server.configuration.url(OAuthServer.Path.token))
+        // SP §5.3.2.1-4: decided before any grant consumes anything, so a client that forgot the proof can retry.
+        let sender = try BindSender()(dpop: dpop, clientCertificateDER: await context.clientCertificateDER())
         switch grantType {
         case "authorization_code":
-            return Responses.json(try await AuthorizationCodeGrant(server: server).exchange(form, client: client, dpop: dpop))
+            return Responses.json(try await AuthorizationCodeGrant(server: server).exchange(form, client: client, sender: sender))
         default:
             // SP §5.3.2.1-2: the resource owner password credentials grant is rejected; other grants come with
             // the features that enable them.

@@ -7,13 +7,8 @@ import OAuthJOSE
 struct AuthorizationCodeGrant: Sendable {
     let server: OAuthServer
 
-    func exchange(_ form: FormParameters, client: AuthenticatedClient, dpop: VerifiedDPoPProof?) async throws -> JSONValue {
+    func exchange(_ form: FormParameters, client: AuthenticatedClient, sender: SenderBinding) async throws -> JSONValue {
         let code = try form.required("code")
-        // SP §5.3.2.1-4: only sender-constrained access tokens. Checked before the code is consumed, so a client
-        // that forgot the proof can retry with the same code.
-        guard let dpop else {
-            throw OAuthError.invalidRequest("A DPoP proof is required: this server issues only sender-constrained access tokens")
-        }
         let now = server.clock.now()
         let record: AuthorizationCodeRecord
         switch try await server.stores.codes.consume(codeHash: CredentialHash.of(code), now: now) {
@@ -35,19 +30,19 @@ struct AuthorizationCodeGrant: Sendable {
         guard let verifier = form.value("code_verifier"), PKCE.verify(verifier: verifier, challenge: record.request.codeChallenge) else {
             throw OAuthError.invalidGrant("code_verifier is missing or does not match the code_challenge")
         }
-        // RFC 9449 §10: the proof key must be the key the code was bound to at PAR.
-        if let bound = record.request.dpopJKT, bound != dpop.jkt {
+        // RFC 9449 §10: a code bound to a DPoP key at PAR is redeemed only with a proof of that key.
+        if let bound = record.request.dpopJKT, sender != .dpop(jkt: bound) {
             throw OAuthError.invalidDPoPProof("The DPoP key differs from the key the authorization code is bound to")
         }
-        return try await issue(record, client: client, jkt: dpop.jkt, now: now)
+        return try await issue(record, client: client, sender: sender, now: now)
     }
 
-    private func issue(_ record: AuthorizationCodeRecord, client: AuthenticatedClient, jkt: String, now: Date) async throws -> JSONValue {
+    private func issue(_ record: AuthorizationCodeRecord, client: AuthenticatedClient, sender: SenderBinding, now: Date) async throws -> JSONValue {
         let request = record.request
         let issuer = TokenIssuer(server: server)
         let access = try await issuer.accessToken(
             clientID: record.clientID, userID: record.userID, grantID: record.grantID, scope: request.scope,
-            authorizationDetails: request.authorizationDetails, confirmation: ["jkt": jkt], authTime: record.authTime, acr: record.acr)
+            authorizationDetails: request.authorizationDetails, confirmation: sender.confirmation, authTime: record.authTime, acr: record.acr)
         // A concurrent replay of this code may have revoked the grant while the token was being stored; the replay
         // revokes the grant before its tokens, so checking after storing ours can never miss it.
         guard let grant = try await server.stores.grants.find(id: record.grantID), grant.revokedAt == nil else {
@@ -55,7 +50,7 @@ struct AuthorizationCodeGrant: Sendable {
             throw OAuthError.invalidGrant("The authorization code was already used", detail: "grant revoked during redemption")
         }
         var response: [String: JSONValue] = [
-            "access_token": .string(access.token), "token_type": "DPoP", "expires_in": .int(Int64(access.expiresIn)),
+            "access_token": .string(access.token), "token_type": .string(sender.tokenType), "expires_in": .int(Int64(access.expiresIn)),
             "scope": .string(Scope.format(request.scope)),
         ]
         if let details = request.authorizationDetails { response["authorization_details"] = details }
