@@ -39,6 +39,14 @@ public struct OAuthServer: Sendable {
         public static let login = "/authorize/login"
         public static let consent = "/authorize/consent"
         public static let token = "/token"
+        /// RFC 7009 token revocation.
+        public static let revocation = "/revoke"
+        /// RFC 7662 token introspection (RFC 9701 JWT responses).
+        public static let introspection = "/introspect"
+        /// OIDC Core §5.3 UserInfo.
+        public static let userinfo = "/userinfo"
+        /// RFC 7591 client registration; `/register/{client_id}` is the RFC 7592 client configuration endpoint.
+        public static let registration = "/register"
     }
 
     /// Registers every endpoint on `router` (features that are off register nothing).
@@ -60,6 +68,27 @@ public struct OAuthServer: Sendable {
         let token = TokenEndpoint(server: self)
         router.post(RouterPath(Path.token)) { request, context in try await token.handle(request, context: context) }
         router.on(RouterPath(Path.token), method: .get) { _, _ -> Response in throw Self.methodNotAllowed }
+
+        let revocation = RevocationEndpoint(server: self)
+        router.post(RouterPath(Path.revocation)) { request, context in try await revocation.handle(request, context: context) }
+        router.on(RouterPath(Path.revocation), method: .get) { _, _ -> Response in throw Self.methodNotAllowed }
+        let introspection = IntrospectionEndpoint(server: self)
+        router.post(RouterPath(Path.introspection)) { request, context in try await introspection.handle(request, context: context) }
+        router.on(RouterPath(Path.introspection), method: .get) { _, _ -> Response in throw Self.methodNotAllowed }
+        if configuration.features.openIDConnect {
+            let userinfo = UserInfoEndpoint(server: self)
+            router.get(RouterPath(Path.userinfo)) { request, context in try await userinfo.handle(request, context: context) }
+            router.post(RouterPath(Path.userinfo)) { request, context in try await userinfo.handle(request, context: context) }
+        }
+
+        if configuration.registration.isEnabled {
+            let registration = RegistrationEndpoint(server: self), management = RegistrationManagementEndpoint(server: self)
+            let client = RouterPath(Path.registration + "/:client_id")
+            router.post(RouterPath(Path.registration)) { request, _ in try await registration.handle(request) }
+            router.get(client) { request, context in try await management.read(request, clientID: try context.parameters.require("client_id")) }
+            router.put(client) { request, context in try await management.update(request, clientID: try context.parameters.require("client_id")) }
+            router.delete(client) { request, context in try await management.delete(request, clientID: try context.parameters.require("client_id")) }
+        }
     }
 
     static let methodNotAllowed = OAuthError(.invalidRequest, "This endpoint accepts POST only", status: 405)

@@ -10,11 +10,15 @@ public struct AuthorizationResponse: Sendable, Hashable {
     public var error: String?
     public var errorDescription: String?
     public var errorURI: String?
+    /// A JARM response (JARM §2.3.1): the signed JWT in the `response` parameter, still to be verified and decoded
+    /// with `KuraClient.verifiedAuthorizationResponse(_:)`.
+    public var response: String?
 
     public init(
         code: String? = nil, state: String? = nil, iss: String? = nil, error: String? = nil,
-        errorDescription: String? = nil, errorURI: String? = nil
+        errorDescription: String? = nil, errorURI: String? = nil, response: String? = nil
     ) {
+        self.response = response
         self.code = code
         self.state = state
         self.iss = iss
@@ -26,7 +30,8 @@ public struct AuthorizationResponse: Sendable, Hashable {
     /// Parses the query of the redirect to the client.
     ///
     /// - Throws: `malformedAuthorizationResponse` when a response parameter appears twice (RFC 6749 §3.1: "MUST NOT
-    ///   be included more than once") or when there is neither `code` nor `error`.
+    ///   be included more than once"), when there is neither `code` nor `error` nor a JARM `response`, or when a
+    ///   `response` comes with other response parameters (JARM §2.3.1: it is the only one).
     public init(redirectURL: URL) throws {
         let query = URLComponents(url: redirectURL, resolvingAgainstBaseURL: true)?.percentEncodedQuery ?? ""
         var values: [String: String] = [:]
@@ -37,8 +42,11 @@ public struct AuthorizationResponse: Sendable, Hashable {
         }
         self.init(
             code: values["code"], state: values["state"], iss: values["iss"], error: values["error"],
-            errorDescription: values["error_description"], errorURI: values["error_uri"])
-        guard code != nil || error != nil else {
+            errorDescription: values["error_description"], errorURI: values["error_uri"], response: values["response"])
+        if response != nil, code != nil || error != nil || state != nil || iss != nil {
+            throw KuraClientError.malformedAuthorizationResponse("a JARM response must be the only response parameter")
+        }
+        guard code != nil || error != nil || response != nil else {
             throw KuraClientError.malformedAuthorizationResponse("neither code nor error in \(redirectURL.absoluteString)")
         }
     }

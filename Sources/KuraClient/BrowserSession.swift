@@ -99,7 +99,8 @@ public actor BrowserSession {
 
     func finish(_ target: URL) throws -> AuthorizationResponse {
         let response = try AuthorizationResponse(redirectURL: target)
-        if let expectedIssuer { try response.checkIssuer(expectedIssuer) }
+        // A JARM response carries `iss` inside its JWT only (FAPI 2.0 MS §5.4), checked when the JWT is verified.
+        if let expectedIssuer, response.response == nil { try response.checkIssuer(expectedIssuer) }
         return response
     }
 

@@ -31,6 +31,12 @@ public struct ClientConfiguration: Sendable {
     public var tls: ClientTLSConfiguration
     /// Leeway for the ID token `exp` check (OIDC Core §3.1.3.7 item 9 allows "some small leeway").
     public var clockSkew: TimeInterval
+    /// JAR (RFC 9101; FAPI 2.0 Message Signing §5.3): when set, every pushed request is sent as a request object signed
+    /// with this key, which the client registered (usually its `private_key_jwt` key). Nil: plain form parameters.
+    public var requestObjectSigningKey: JWSSigningKey? = nil
+    /// JARM (FAPI 2.0 Message Signing §5.4): `.jwt` or `.queryJWT` asks for a signed authorization response, which is
+    /// then verified against the AS keys; a plain response is refused. Nil: no `response_mode` is sent (query).
+    public var responseMode: ResponseMode? = nil
 
     public init(
         issuer: URL, clientID: String, authentication: ClientAuthenticationMethod, redirectURI: URL,

@@ -6,7 +6,9 @@ extension KuraClient {
     ///
     /// Sends `response_type=code`, `client_id`, `redirect_uri` (FAPI 2.0 SP §5.3.2.2-6), `scope`, `state`, `nonce`
     /// (for `openid`), the S256 `code_challenge` (SP §5.3.2.2-5), optional `authorization_details` (RFC 9396 §2),
-    /// client authentication, and a DPoP proof that binds the code to the DPoP key (RFC 9449 §10).
+    /// client authentication, and a DPoP proof that binds the code to the DPoP key (RFC 9449 §10). With
+    /// `requestObjectSigningKey` the parameters travel in a signed request object (JAR, RFC 9126 §3), and with
+    /// `responseMode` JARM is requested.
     /// - Parameters:
     ///   - scope: defaults to the configured scopes.
     ///   - authorizationDetails: a JSON array of RAR objects.
@@ -38,6 +40,11 @@ extension KuraClient {
         if let nonce { parameters.append(("nonce", nonce)) }
         if let authorizationDetails {
             parameters.append(("authorization_details", String(decoding: authorizationDetails.jsonData(), as: UTF8.self)))
+        }
+        if let mode = configuration.responseMode { parameters.append(("response_mode", mode.rawValue)) }
+        if let key = configuration.requestObjectSigningKey { // RFC 9126 §3: only client authentication stays outside.
+            let factory = RequestObjectFactory(clientID: configuration.clientID, key: key, clock: clock, random: random)
+            parameters = [("request", try factory.requestObject(parameters: parameters, audience: configuration.issuerIdentifier))]
         }
         let response = try await sendWithDPoP(method: "POST", url: endpoint) {
             .form(endpoint, try clientAuthenticationParameters() + parameters)

@@ -6,11 +6,13 @@ extension KuraClient {
     /// Checks the authorization response and exchanges its code for tokens (RFC 6749 §4.1.3; RFC 7636 §4.5;
     /// RFC 9449 §5).
     ///
-    /// Before anything is sent: `iss` must be the issuer (RFC 9207 §2.4), `state` the one pushed (RFC 6749 §4.1.2),
+    /// Before anything is sent: a JARM response is verified and decoded (`verifiedAuthorizationResponse`), then `iss`
+    /// must be the issuer (RFC 9207 §2.4), `state` the one pushed (RFC 6749 §4.1.2),
     /// and an `error` is thrown as `authorizationFailed`. An ID token in the response is validated
     /// (OIDC Core §3.1.3.7) against the pushed `nonce`.
     public func exchangeCode(_ response: AuthorizationResponse, for pushed: PushedAuthorization) async throws -> TokenResponse {
-        let code = try response.authorizationCode(issuer: configuration.issuerIdentifier, state: pushed.state)
+        let code = try await verifiedAuthorizationResponse(response).authorizationCode(
+            issuer: configuration.issuerIdentifier, state: pushed.state)
         return try await exchangeCode(code, for: pushed)
     }
 

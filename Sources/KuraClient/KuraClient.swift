@@ -85,14 +85,15 @@ public actor KuraClient {
     }
 
     /// Drives a fresh browser session through login and consent for `pushed` (see `BrowserSession.authorize`) and
-    /// checks the response: `iss` (RFC 9207 §2.4) and `state` (RFC 6749 §4.1.2) first, then an `error` is thrown.
+    /// checks the response: a JARM response is verified and decoded first (`verifiedAuthorizationResponse`), then
+    /// `iss` (RFC 9207 §2.4) and `state` (RFC 6749 §4.1.2) are checked, then an `error` is thrown.
     ///
     /// - Returns: a response carrying a `code`, ready for `exchangeCode(_:for:)`.
     /// - Throws: `authorizationFailed` for an error response (e.g. `access_denied` when `approve` is false);
     ///   `BrowserSession.authorize`'s errors. Use `makeBrowserSession()` to inspect error responses instead.
     public func authorize(_ pushed: PushedAuthorization, username: String, password: String, otp: String? = nil, approve: Bool = true) async throws -> AuthorizationResponse {
-        let response = try await makeBrowserSession().authorize(
-            url: pushed.authorizationURL, username: username, password: password, otp: otp, approve: approve)
+        let response = try await verifiedAuthorizationResponse(try await makeBrowserSession().authorize(
+            url: pushed.authorizationURL, username: username, password: password, otp: otp, approve: approve))
         _ = try response.authorizationCode(issuer: configuration.issuerIdentifier, state: pushed.state)
         return response
     }

@@ -21,6 +21,8 @@ public enum KuraClientError: Error, Sendable, Equatable, CustomStringConvertible
     case stateMismatch(expected: String?, actual: String?)
     /// The authorization response could not be read (no `code` and no `error`, duplicated parameters, …).
     case malformedAuthorizationResponse(String)
+    /// A JARM response JWT failed a check of JARM §2.4 (signature, `iss`, `aud`, `exp`).
+    case invalidSignedAuthorizationResponse(String)
     /// The ID token failed a check of OpenID Connect Core §3.1.3.7.
     case invalidIDToken(IDTokenVerifier.Failure)
     /// The access token is not a JWT this client can verify (RFC 9068 §4), or failed a check.
@@ -49,6 +51,7 @@ public enum KuraClientError: Error, Sendable, Equatable, CustomStringConvertible
         case .authorizationFailed(let error, let description): "authorization failed: \(error)" + (description.map { " (\($0))" } ?? "")
         case .stateMismatch(let expected, let actual): "state mismatch: expected \(expected ?? "none"), got \(actual ?? "none")"
         case .malformedAuthorizationResponse(let why): "malformed authorization response: \(why)"
+        case .invalidSignedAuthorizationResponse(let why): "invalid signed (JARM) authorization response: \(why)"
         case .invalidIDToken(let failure): "invalid ID token: \(failure)"
         case .invalidAccessToken(let why): "invalid access token: \(why)"
         case .signingFailed(let why): "signing failed: \(why)"

@@ -20,12 +20,18 @@ public struct DemoEnvironment: Sendable {
     public var clientFile: URL { directory.appendingPathComponent("demo-client.json") }
     /// The demo customer's credentials (a demo convenience: a real customer's secrets are never written anywhere).
     public var customerFile: URL { directory.appendingPathComponent("demo-customer.json") }
+    /// The initial access token for dynamic client registration (RFC 7591 §3), created on first start.
+    public var registrationTokenFile: URL { directory.appendingPathComponent("registration-token") }
+    /// RFC 7591 metadata to register with curl: the demo partner's public key, so `demo-client.json`'s key signs for
+    /// the client it registers.
+    public var registrationExampleFile: URL { directory.appendingPathComponent("register-example.json") }
 
     public init(directory: URL) { self.directory = directory }
 
-    /// Creates the TLS material once.
+    /// Creates the TLS material once (again when the CA key, needed to issue client certificates, is missing).
     public func prepareTLS() throws {
-        if FileManager.default.fileExists(atPath: certificateFile) { return }
+        if FileManager.default.fileExists(atPath: certificateFile),
+           FileManager.default.fileExists(atPath: tlsDirectory.appendingPathComponent("ca-key.pem").path) { return }
         try DevelopmentPKI.generate().write(to: tlsDirectory)
     }
 
@@ -69,6 +75,34 @@ public struct DemoEnvironment: Sendable {
         try JSONEncoder().encode(credentials).write(to: customerFile)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: customerFile.path)
         return credentials
+    }
+}
+
+extension DemoEnvironment {
+    /// The demo's initial access token: read from `registrationTokenFile`, or created there (mode 0600) on first start.
+    public func registrationToken(random: any RandomSource = SystemRandom()) throws -> String {
+        if let saved = try? String(contentsOf: registrationTokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
+           !saved.isEmpty {
+            return saved
+        }
+        let token = random.token()
+        try Data((token + "\n").utf8).write(to: registrationTokenFile)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: registrationTokenFile.path)
+        return token
+    }
+
+    /// Writes `registrationExampleFile` from the demo partner's key (after `seed`, which creates that key).
+    public func writeRegistrationExample() throws {
+        guard let partner = JSONValue.parseObject(try Data(contentsOf: clientFile)), let key = partner["signing_key"]?.objectValue else {
+            throw ConfigurationError("\(clientFile.path) holds no signing_key")
+        }
+        let signingKey = try JWSSigningKey(privateJWK: key, alg: .es256)
+        let metadata: JSONValue = [
+            "client_name": "Registered with curl", "redirect_uris": [.string(Self.redirectURI)],
+            "token_endpoint_auth_method": "private_key_jwt", "grant_types": ["authorization_code"],
+            "scope": "openid accounts", "jwks": .object(JWKSet(keys: [signingKey.publicJWK]).publicJSON),
+        ]
+        try metadata.jsonData().write(to: registrationExampleFile)
     }
 }
 

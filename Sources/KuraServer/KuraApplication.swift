@@ -14,6 +14,8 @@ public enum KuraApplication {
     public static func router(server: OAuthServer) -> Router<KuraRequestContext> {
         let router = Router(context: KuraRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
+        // RFC 8705 / RFC 9440: the client certificate is resolved once, before any route, for every endpoint.
+        router.add(middleware: ClientCertificateMiddleware(configuration: server.configuration.mutualTLS))
         router.get("/health") { _, _ in "ok" }
         server.addRoutes(to: router)
         return router

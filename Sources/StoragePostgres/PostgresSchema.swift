@@ -13,6 +13,7 @@ enum PostgresSchema {
     /// `(identifier, statements)` in the order they must be applied.
     static let migrations: [(id: String, statements: [PostgresQuery])] = [
         ("v1_core", v1Core),
+        ("v2_token_authentication", v2TokenAuthentication),
     ]
 
     /// Applies every migration not yet recorded, one transaction each. Each transaction first takes
@@ -42,6 +43,12 @@ enum PostgresSchema {
         }
         return applied
     }
+
+    /// `auth_time` and `acr` of the customer's authentication on every token of a grant (see `SQLiteSchema`).
+    static let v2TokenAuthentication: [PostgresQuery] = [
+        "ALTER TABLE tokens ADD COLUMN auth_time bigint",
+        "ALTER TABLE tokens ADD COLUMN acr text",
+    ]
 
     /// All tables of the first release.
     static let v1Core: [PostgresQuery] = [

@@ -12,13 +12,14 @@ struct PostgresTokenStore: TokenStore {
         let details = try PostgresCoding.json(token.authorizationDetails)
         let confirmation = try PostgresCoding.json(token.confirmation)
         let issuedAt = PostgresCoding.millis(token.issuedAt), expiresAt = PostgresCoding.millis(token.expiresAt)
-        let revokedAt = PostgresCoding.millis(token.revokedAt)
+        let revokedAt = PostgresCoding.millis(token.revokedAt), authTime = PostgresCoding.millis(token.authTime)
         try await db.insert(
             """
             INSERT INTO tokens (token_hash, kind, token_id, client_id, user_id, grant_id, scope, authorization_details,
-                                confirmation, issued_at, expires_at, revoked_at)
+                                confirmation, issued_at, expires_at, revoked_at, auth_time, acr)
             VALUES (\(token.tokenHash), \(token.kind.rawValue), \(token.tokenID), \(token.clientID), \(token.userID),
-                    \(token.grantID), \(scope), \(details), \(confirmation), \(issuedAt), \(expiresAt), \(revokedAt))
+                    \(token.grantID), \(scope), \(details), \(confirmation), \(issuedAt), \(expiresAt), \(revokedAt),
+                    \(authTime), \(token.acr))
             """,
             duplicate: "token")
     }
@@ -50,6 +51,18 @@ struct PostgresTokenStore: TokenStore {
             """
         ).count
     }
+
+    /// `LEAST` keeps an earlier expiry: a second rotation inside the grace period cannot extend it.
+    func shortenLifetime(tokenHash: String, expiresAt: Date) async throws -> Bool {
+        let expiresAt = PostgresCoding.millis(expiresAt)
+        return try await !db.rows(
+            """
+            UPDATE tokens SET expires_at = LEAST(expires_at, \(expiresAt))
+            WHERE token_hash = \(tokenHash) AND revoked_at IS NULL
+            RETURNING token_hash
+            """
+        ).isEmpty
+    }
 }
 
 extension TokenRecord {
@@ -69,6 +82,8 @@ extension TokenRecord {
             confirmation: try PostgresCoding.decode([String: String].self, json: try row.value("confirmation"), column: "confirmation"),
             issuedAt: PostgresCoding.date(try row.value("issued_at", as: Int64.self)),
             expiresAt: PostgresCoding.date(try row.value("expires_at", as: Int64.self)),
-            revokedAt: PostgresCoding.date(try row.value("revoked_at", as: Int64?.self)))
+            revokedAt: PostgresCoding.date(try row.value("revoked_at", as: Int64?.self)),
+            authTime: PostgresCoding.date(try row.value("auth_time", as: Int64?.self)),
+            acr: try row.value("acr", as: String?.self))
     }
 }

@@ -13,6 +13,7 @@ enum SQLiteSchema {
     /// `(identifier, statements)` in the order they must be applied.
     static let migrations: [(id: String, statements: [String])] = [
         ("v1_core", v1Core),
+        ("v2_token_authentication", v2TokenAuthentication),
     ]
 
     /// All tables of the first release.
@@ -131,6 +132,14 @@ enum SQLiteSchema {
             created_at INTEGER NOT NULL
         ) STRICT
         """,
+    ]
+
+    /// `auth_time` and `acr` of the customer's authentication on every token of a grant, so refreshed access
+    /// tokens and introspection responses keep them (OIDC Core §2, RFC 9470 §6). Nullable: client_credentials
+    /// tokens have no customer.
+    static let v2TokenAuthentication: [String] = [
+        "ALTER TABLE tokens ADD COLUMN auth_time INTEGER",
+        "ALTER TABLE tokens ADD COLUMN acr TEXT",
     ]
 
     /// A migrator with every migration registered. `applied` receives the identifier of each migration

@@ -16,12 +16,14 @@ struct SQLiteTokenStore: TokenStore {
                 try db.execute(
                     sql: """
                         INSERT INTO tokens (token_hash, kind, token_id, client_id, user_id, grant_id, scope,
-                                            authorization_details, confirmation, issued_at, expires_at, revoked_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                            authorization_details, confirmation, issued_at, expires_at, revoked_at,
+                                            auth_time, acr)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [token.tokenHash, token.kind.rawValue, token.tokenID, token.clientID, token.userID,
                                 token.grantID, scope, details, confirmation, SQLiteCoding.millis(token.issuedAt),
-                                SQLiteCoding.millis(token.expiresAt), SQLiteCoding.millis(token.revokedAt)])
+                                SQLiteCoding.millis(token.expiresAt), SQLiteCoding.millis(token.revokedAt),
+                                SQLiteCoding.millis(token.authTime), token.acr])
             }
         }
     }
@@ -52,6 +54,16 @@ struct SQLiteTokenStore: TokenStore {
             return db.changesCount
         }
     }
+
+    /// `MIN` keeps an earlier expiry: a second rotation inside the grace period cannot extend it.
+    func shortenLifetime(tokenHash: String, expiresAt: Date) async throws -> Bool {
+        try await db.write { db in
+            try db.execute(
+                sql: "UPDATE tokens SET expires_at = MIN(expires_at, ?) WHERE token_hash = ? AND revoked_at IS NULL",
+                arguments: [SQLiteCoding.millis(expiresAt), tokenHash])
+            return db.changesCount > 0
+        }
+    }
 }
 
 extension TokenRecord {
@@ -71,6 +83,8 @@ extension TokenRecord {
             confirmation: try SQLiteCoding.decode([String: String].self, json: try row.value("confirmation"), column: "confirmation"),
             issuedAt: SQLiteCoding.date(try row.value("issued_at", as: Int64.self)),
             expiresAt: SQLiteCoding.date(try row.value("expires_at", as: Int64.self)),
-            revokedAt: SQLiteCoding.date(try row.value("revoked_at", as: Int64?.self)))
+            revokedAt: SQLiteCoding.date(try row.value("revoked_at", as: Int64?.self)),
+            authTime: SQLiteCoding.date(try row.value("auth_time", as: Int64?.self)),
+            acr: try row.value("acr"))
     }
 }

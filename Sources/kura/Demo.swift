@@ -26,9 +26,13 @@ struct Demo: AsyncParsableCommand {
             let demo = DemoEnvironment(directory: URL(fileURLWithPath: dataDir).standardizedFileURL)
             try demo.prepareTLS()
             let issuer = port == 443 ? "https://localhost" : "https://localhost:\(port)"
+            let registrationToken = try demo.registrationToken()
+            var serverConfiguration = ServerConfiguration(issuer: issuer)
+            serverConfiguration.registration = try RegistrationConfiguration(initialAccessTokens: [registrationToken])
+            serverConfiguration.mutualTLS = try demo.mutualTLSConfiguration()
             let configuration = KuraConfiguration(
                 host: "127.0.0.1", port: port, tlsCertificateFile: demo.certificateFile, tlsPrivateKeyFile: demo.privateKeyFile,
-                database: demo.databaseURL, server: ServerConfiguration(issuer: issuer))
+                database: demo.databaseURL, server: serverConfiguration)
             try configuration.validate()
             let backend = try Database.open(configuration.database, logger: logger)
             try await backend.migrate()
@@ -36,15 +40,17 @@ struct Demo: AsyncParsableCommand {
                                      fetchClientJWKS: JWKSFetcher.make(), logger: logger)
             try await server.keys.prepare()
             let credentials = try await demo.seed(server: server)
+            try demo.writeRegistrationExample()
+            try await demo.seedMutualTLSClient(server: server)
             let app = try KuraApplication.make(configuration: configuration, server: server, logger: logger) { port in
                 // Written unbuffered: the banner must show even when stdout is a pipe or a file.
-                FileHandle.standardOutput.write(Data((Self.banner(issuer: issuer, demo: demo, credentials: credentials) + "\n").utf8))
+                FileHandle.standardOutput.write(Data((Self.banner(issuer: issuer, demo: demo, credentials: credentials, registrationToken: registrationToken) + "\n").utf8))
             }
             try await app.runService()
             try await backend.shutdown()
         }
 
-        static func banner(issuer: String, demo: DemoEnvironment, credentials: DemoCredentials) -> String {
+        static func banner(issuer: String, demo: DemoEnvironment, credentials: DemoCredentials, registrationToken: String) -> String {
             """
 
             Kura demo bank is running at \(issuer)
@@ -62,6 +68,20 @@ struct Demo: AsyncParsableCommand {
             Demo partner client
               client_id:        \(DemoEnvironment.clientID)  (private_key_jwt + DPoP, ES256)
               keys and config:  \(demo.clientFile.path)
+
+            Demo mutual-TLS partner client (RFC 8705)
+              client_id:        \(DemoEnvironment.mutualTLSClientID)  (tls_client_auth, certificate-bound tokens)
+              subject DN:       \(DemoEnvironment.mutualTLSSubjectDN)  (issued by the development CA)
+              certificate:      \(demo.mutualTLSCertificateFile.path)
+              private key:      \(demo.mutualTLSPrivateKeyFile.path)
+              config:           \(demo.mutualTLSClientFile.path)
+
+            Dynamic client registration (RFC 7591 / RFC 7592)
+              endpoint:         \(issuer)\(OAuthServer.Path.registration)
+              initial token:    \(registrationToken)
+              try it:           curl --cacert \(demo.caFile) -H 'Authorization: Bearer \(registrationToken)' \\
+                                  -H 'Content-Type: application/json' --data @\(demo.registrationExampleFile.path) \(issuer)\(OAuthServer.Path.registration)
+                                (the answer's registration_access_token reads, updates and deletes it at registration_client_uri)
 
             Next: in another terminal run `swift run kura demo flow` to run a complete FAPI 2.0 flow
             (PAR → login → consent → token) with KuraClient and print the decoded tokens.

@@ -23,11 +23,12 @@ struct DatabaseOptions: ParsableArguments {
         return ServerConfiguration(issuer: issuer, signingAlgorithm: alg)
     }
 
-    /// Opens and migrates the database, and builds the server around it.
-    func open(logger: Logger) async throws -> (any StorageBackend, OAuthServer) {
+    /// Opens and migrates the database, and builds the server around it (with `configuration`, by default the
+    /// one these options describe).
+    func open(logger: Logger, configuration: ServerConfiguration? = nil) async throws -> (any StorageBackend, OAuthServer) {
         let backend = try Database.open(database, logger: logger)
         try await backend.migrate()
-        return (backend, OAuthServer(configuration: try serverConfiguration(), stores: backend.stores,
+        return (backend, OAuthServer(configuration: try configuration ?? serverConfiguration(), stores: backend.stores,
                                       fetchClientJWKS: JWKSFetcher.make(), logger: logger))
     }
 }

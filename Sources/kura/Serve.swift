@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuthorizationServer
 import Foundation
 import Hummingbird
 import Logging
@@ -9,6 +10,8 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run Kura over HTTPS.")
 
     @OptionGroup var db: DatabaseOptions
+    @OptionGroup var mutualTLS: MutualTLSOptions
+    @OptionGroup var nonceAndSigning: NonceAndSigningOptions
 
     @Option(help: "Address to listen on (env KURA_HOST).")
     var host: String = ProcessInfo.processInfo.environment["KURA_HOST"] ?? "0.0.0.0"
@@ -22,12 +25,22 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "PEM file with the server private key (env KURA_TLS_KEY).")
     var tlsKey: String = ProcessInfo.processInfo.environment["KURA_TLS_KEY"] ?? ""
 
+    @Option(help: ArgumentHelp("Initial access tokens for dynamic client registration (RFC 7591), comma-separated; none: registration off (env KURA_REGISTRATION_TOKENS, preferred: flags show in ps).", valueName: "tokens"))
+    var registrationToken: String = ProcessInfo.processInfo.environment["KURA_REGISTRATION_TOKENS"] ?? ""
+
     func run() async throws {
         let logger = Logger.kura()
+        var serverConfiguration = try db.serverConfiguration()
+        do {
+            serverConfiguration.registration = try RegistrationConfiguration(
+                initialAccessTokens: RegistrationConfiguration.tokens(commaSeparated: registrationToken))
+        } catch { throw ValidationError("--registration-token: \(error)") }
+        serverConfiguration.mutualTLS = try mutualTLS.configuration()
+        try nonceAndSigning.apply(to: &serverConfiguration)
         let configuration = KuraConfiguration(host: host, port: port, tlsCertificateFile: tlsCert, tlsPrivateKeyFile: tlsKey,
-                                              database: db.database, server: try db.serverConfiguration())
+                                              database: db.database, server: serverConfiguration)
         try configuration.validate()
-        let (backend, server) = try await db.open(logger: logger)
+        let (backend, server) = try await db.open(logger: logger, configuration: configuration.server)
         try await server.keys.prepare()
         let app = try KuraApplication.make(configuration: configuration, server: server, logger: logger) { port in
             logger.info("Kura is serving \(configuration.server.issuer) on port \(port)")

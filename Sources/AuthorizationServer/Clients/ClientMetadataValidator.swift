@@ -15,6 +15,10 @@ public struct ClientMetadataValidator: Sendable {
     static let supportedGrantTypes: Set<String> = ["authorization_code", "refresh_token", "client_credentials"]
     static let subjectMembers = ["tls_client_auth_subject_dn", "tls_client_auth_san_dns", "tls_client_auth_san_uri",
                                  "tls_client_auth_san_ip", "tls_client_auth_san_email"]
+    /// Client information the server issues (RFC 7591 §3.2.1, RFC 7592 §3): a client sending one (RFC 7592 §2.2 "MUST
+    /// NOT") would otherwise have it stored and echoed as metadata. Kura issues no `client_secret` at all (SP §5.3.2.1-6).
+    static let serverIssuedMembers = ["client_secret", "client_secret_expires_at", "client_id_issued_at",
+                                      "registration_access_token", "registration_client_uri"]
 
     public init(acceptedAlgorithms: Set<JWSAlgorithm>, supportedScopes: Set<String>) {
         self.acceptedAlgorithms = acceptedAlgorithms
@@ -25,6 +29,9 @@ public struct ClientMetadataValidator: Sendable {
     /// `invalid_redirect_uri` (RFC 7591 §3.2.2) naming the field.
     public func validate(_ input: [String: JSONValue]) throws(OAuthError) -> [String: JSONValue] {
         var m = input
+        if let issued = Self.serverIssuedMembers.first(where: { m[$0] != nil }) {
+            throw Self.invalid(issued, "is issued by the server, never registered (RFC 7591 3.2.1, RFC 7592 2.2)")
+        }
         let method = try authenticationMethod(m)
         try checkRedirectURIs(m)
         try checkKeys(m, method: method)
@@ -45,6 +52,9 @@ public struct ClientMetadataValidator: Sendable {
             }
         }
         if let name = m["client_name"], name.stringValue == nil { throw Self.invalid("client_name", "must be a string") }
+        if let flag = m["require_signed_request_object"], flag.boolValue == nil { // RFC 9101 §10.5
+            throw Self.invalid("require_signed_request_object", "must be a boolean")
+        }
         return m
     }
 

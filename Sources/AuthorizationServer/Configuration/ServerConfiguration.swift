@@ -18,6 +18,17 @@ public struct ServerConfiguration: Sendable {
     public var login: LoginPolicy
     /// Human-readable name shown on the login and consent pages.
     public var displayName: String
+    /// Clients that are resource servers (FAPI 2.0 MS §6.2: the AS "must ensure that the resource server is not
+    /// confused with a regular client"). Only these may introspect access tokens issued to other clients; any other
+    /// client may introspect only its own tokens (RFC 7662 §4), and refresh tokens only ever by their own client.
+    /// Set by the operator, never by client metadata, so no (dynamically) registered client can make itself one.
+    public var resourceServerClientIDs: Set<String> = []
+    /// RFC 7591/7592 dynamic client registration, behind initial access tokens; off unless tokens are configured.
+    public var registration = RegistrationConfiguration()
+    /// RFC 8705 mutual TLS (client authentication and certificate-bound tokens); off unless enabled.
+    public var mutualTLS = MutualTLSConfiguration()
+    /// RFC 9449 §8 server-provided DPoP nonces at the PAR and token endpoints: off, for listed clients, or for all.
+    public var dpopNonce = DPoPNonceConfiguration()
 
     public init(
         issuer: String, lifetimes: Lifetimes = .init(), features: Features = .init(), signingAlgorithm: JWSAlgorithm = .es256,
@@ -55,6 +66,12 @@ public struct Lifetimes: Sendable {
     public var interaction: TimeInterval = 600
     /// DPoP proofs older than this are rejected; their `jti` is remembered this long (RFC 9449 §11.1).
     public var dpopProofMaxAge: TimeInterval = 300
+    /// Refresh tokens (RFC 6749 §1.5), counted from the customer's consent; rotation never extends it. FAPI 2.0
+    /// leaves the lifetime to the ecosystem (SP §5.3.2.1-9); 90 days is a typical open-banking consent.
+    public var refreshToken: TimeInterval = 90 * 86_400
+    /// With `Features.rotateRefreshTokens`, how long the previous refresh token keeps working after a rotation, so a
+    /// client that lost the response can retry (SP §5.3.2.1 Note 1; the conformance suite retries after 30 s).
+    public var refreshTokenRotationGrace: TimeInterval = 60
 
     public init() {}
 }
@@ -63,8 +80,16 @@ public struct Lifetimes: Sendable {
 public struct Features: Sendable {
     /// RFC 9126 Pushed Authorization Requests, required for every authorization request (FAPI 2.0 SP §5.3.2.2-3).
     public var requirePushedAuthorizationRequests = true
-    /// Issue `id_token` for `openid` requests (OpenID Connect Core §3.1.3.3).
+    /// Issue `id_token` for `openid` requests (OpenID Connect Core §3.1.3.3) and serve the UserInfo endpoint (§5.3).
     public var openIDConnect = true
+    /// Refresh token rotation (RFC 9700 §4.14.2), off: FAPI 2.0 SP §5.3.2.1-9 "shall not use refresh token rotation
+    /// except in extraordinary circumstances". When on, every refresh returns a new refresh token and the previous one
+    /// keeps working for `Lifetimes.refreshTokenRotationGrace` (SP §5.3.2.1 Note 1).
+    public var rotateRefreshTokens = false
+    /// Require a signed request object (JAR, RFC 9101) in every pushed authorization request, for every client
+    /// (FAPI 2.0 Message Signing §5.3.1-1; advertised as `require_signed_request_object`, RFC 9101 §10.5). Off: only
+    /// clients registered with `require_signed_request_object: true` must sign.
+    public var requireSignedRequestObjects = false
 
     public init() {}
 }

@@ -86,12 +86,12 @@ struct AuthorizationEndpoint: Sendable {
             switch try await server.stores.pushedRequests.consume(key: session.requestKey, now: now) {
             case .consumed(let record): pushed = record
             case .alreadyConsumed(let record):
-                return redirect(record.request, ["error": "invalid_request_uri", "error_description": "The request_uri was already used"])
+                return try await redirect(record.request, ["error": "invalid_request_uri", "error_description": "The request_uri was already used"])
             case .expired, .notFound:
                 throw PageError("This authorization request has expired. Please start again from the app.")
             }
             guard form.value("approve") != nil, form.value("deny") == nil else {
-                return redirect(pushed.request, ["error": "access_denied", "error_description": "The customer denied the request"])
+                return try await redirect(pushed.request, ["error": "access_denied", "error_description": "The customer denied the request"])
             }
             // The grant exists from the customer's decision on (Grant Management: created "on completion of the
             // authorization"); the code's redemption attaches tokens to it, and a code replay revokes it.
@@ -104,7 +104,7 @@ struct AuthorizationEndpoint: Sendable {
                 codeHash: CredentialHash.of(code), clientID: pushed.clientID, userID: userID, grantID: grantID,
                 request: pushed.request, authTime: authTime, acr: session.acr ?? server.configuration.login.twoFactorACR,
                 amr: session.amr, issuedAt: now, expiresAt: now.addingTimeInterval(server.configuration.lifetimes.authorizationCode)))
-            return redirect(pushed.request, ["code": code])
+            return try await redirect(pushed.request, ["code": code])
         }
     }
 
@@ -127,13 +127,10 @@ struct AuthorizationEndpoint: Sendable {
         return try Client(record: record)
     }
 
-    /// The authorization response (RFC 6749 §4.1.2 / §4.1.2.1) with `iss` (RFC 9207) and the original `state`.
-    private func redirect(_ request: AuthorizationRequest, _ parameters: [String: String]) -> Response {
-        var pairs = parameters.sorted { $0.key < $1.key }
-        if let state = request.state { pairs.append(("state", state)) }
-        pairs.append(("iss", server.configuration.issuer))
-        let separator = request.redirectURI.contains("?") ? "&" : "?"
-        return Responses.seeOther(request.redirectURI + separator + FormParameters.encode(pairs.map { ($0.0, $0.1) }))
+    /// The authorization response (RFC 6749 §4.1.2 / §4.1.2.1) with the original `state` and `iss` (RFC 9207), or
+    /// the same as a signed JARM response when the request asked for one (`AuthorizationResponseBuilder`).
+    private func redirect(_ request: AuthorizationRequest, _ parameters: [String: String]) async throws -> Response {
+        try await AuthorizationResponseBuilder(server: server).redirect(request, parameters)
     }
 
     private func renderLogin(client: Client, csrf: String, username: String = "", message: String? = nil) -> String {

@@ -43,6 +43,9 @@ struct AuthorizationCodeGrant: Sendable {
         let access = try await issuer.accessToken(
             clientID: record.clientID, userID: record.userID, grantID: record.grantID, scope: request.scope,
             authorizationDetails: request.authorizationDetails, confirmation: sender.confirmation, authTime: record.authTime, acr: record.acr)
+        // RFC 6749 §1.5, §5.1: a refresh token only for clients registered for the refresh_token grant. Stored before
+        // the grant check below, so a racing replay's revocation covers it too.
+        let refresh = client.client.grantTypes.contains("refresh_token") ? try await issuer.refreshToken(for: record, sender: sender) : nil
         // A concurrent replay of this code may have revoked the grant while the token was being stored; the replay
         // revokes the grant before its tokens, so checking after storing ours can never miss it.
         guard let grant = try await server.stores.grants.find(id: record.grantID), grant.revokedAt == nil else {
@@ -54,6 +57,7 @@ struct AuthorizationCodeGrant: Sendable {
             "scope": .string(Scope.format(request.scope)),
         ]
         if let details = request.authorizationDetails { response["authorization_details"] = details }
+        if let refresh { response["refresh_token"] = .string(refresh) }
         if request.isOpenID && server.configuration.features.openIDConnect {
             response["id_token"] = .string(try await issuer.idToken(
                 clientID: record.clientID, userID: record.userID, nonce: request.nonce, authTime: record.authTime,

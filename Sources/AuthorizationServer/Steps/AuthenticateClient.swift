@@ -9,20 +9,26 @@ public struct AuthenticatedClient: Sendable {
 }
 
 /// Authenticates the client of a back-channel request: PAR, token, revocation, introspection
-/// (FAPI 2.0 SP §5.3.2.1-6; RFC 9126 §2: the token endpoint's rules apply at PAR too).
+/// (FAPI 2.0 SP §5.3.2.1-6: MTLS per RFC 8705 §2 or `private_key_jwt`; RFC 9126 §2: the token endpoint's rules apply
+/// at PAR too). One method per request (RFC 6749 §2.3), the one the client registered.
 ///
-/// `private_key_jwt` (OIDC Core §9, RFC 7523 §2.2/§3): the assertion is verified with a key the client
-/// registered, `aud` must be the issuer as a string (SP §5.3.2.1-8) and its `jti` is single-use.
+/// - `private_key_jwt` (OIDC Core §9, RFC 7523 §2.2/§3): the assertion is verified with a key the client
+///   registered, `aud` must be the issuer as a string (SP §5.3.2.1-8) and its `jti` is single-use.
+/// - `tls_client_auth` / `self_signed_tls_client_auth` (RFC 8705 §2): the request names the client with `client_id`
+///   and the TLS client certificate must be that client's (`TLSClientAuthentication`).
 struct AuthenticateClient: Sendable {
     static let jwtBearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
     let server: OAuthServer
 
-    func callAsFunction(_ form: FormParameters) async throws -> AuthenticatedClient {
+    /// - Parameter certificate: the request's client certificate (`KuraRequestContext.clientCertificate`); without
+    ///   it mutual-TLS clients cannot authenticate.
+    func callAsFunction(_ form: FormParameters, certificate: ClientCertificate? = nil) async throws -> AuthenticatedClient {
+        if form.value("client_secret") != nil {
+            throw OAuthError.invalidClient("client_secret authentication is not allowed (FAPI 2.0 SP 5.3.2.1-6)")
+        }
         guard let assertion = form.value("client_assertion") else {
-            if form.value("client_secret") != nil {
-                throw OAuthError.invalidClient("client_secret authentication is not allowed (FAPI 2.0 SP 5.3.2.1-6)")
-            }
-            throw OAuthError.invalidClient("Client authentication is required: use private_key_jwt")
+            if form.value("client_assertion_type") != nil { throw OAuthError.invalidClient("client_assertion is missing") }
+            return try await authenticateByCertificate(form, certificate: certificate)
         }
         guard form.value("client_assertion_type") == Self.jwtBearer else {
             throw OAuthError.invalidClient("client_assertion_type must be \(Self.jwtBearer)")
@@ -44,6 +50,23 @@ struct AuthenticateClient: Sendable {
             namespace: "client_assertion:\(client.id)", id: verified.jti, expiresAt: verified.expiresAt.addingTimeInterval(60))
         guard fresh else { throw OAuthError.invalidClient("The client assertion was already used (jti replay)") }
         return AuthenticatedClient(client: client, method: .privateKeyJWT)
+    }
+
+    /// RFC 8705 §2: "the client MUST include the client_id parameter"; the certificate must then match what that
+    /// client registered. A `private_key_jwt` client that sent no assertion ends here too.
+    private func authenticateByCertificate(_ form: FormParameters, certificate: ClientCertificate?) async throws -> AuthenticatedClient {
+        guard let clientID = form.value("client_id") else {
+            throw OAuthError.invalidClient("Client authentication is required: private_key_jwt or a TLS client certificate with client_id")
+        }
+        guard let record = try await server.stores.clients.find(clientID: clientID) else {
+            throw OAuthError.invalidClient("Unknown client")
+        }
+        let client = try Client(record: record)
+        guard client.authenticationMethod != .privateKeyJWT else {
+            throw OAuthError.invalidClient("Client authentication is required: this client uses private_key_jwt")
+        }
+        return try await TLSClientAuthentication(configuration: server.configuration.mutualTLS).authenticate(
+            client, certificate: certificate, keys: { try await server.clientKeys.keys(for: client, kid: nil) }, at: server.clock.now())
     }
 
     /// The client the request claims to be: `client_id` if sent, which must then equal the assertion's `sub`

@@ -35,8 +35,20 @@ public enum SenderBinding: Sendable, Equatable {
 /// Chooses the sender binding of a token request: a valid DPoP proof binds to its key; without one, the TLS
 /// client certificate of the connection binds the token (RFC 8705 §3). Neither → the request is refused, since
 /// Kura issues no bearer tokens (SP §5.3.2.1-4). Checked before anything single-use is consumed.
+///
+/// A client registered with `tls_client_certificate_bound_access_tokens: true` (RFC 8705 §3.4) gets certificate-bound
+/// tokens only: its request must present the certificate and must not carry a DPoP proof.
 struct BindSender: Sendable {
-    func callAsFunction(dpop: VerifiedDPoPProof?, clientCertificateDER: [UInt8]?) throws(OAuthError) -> SenderBinding {
+    func callAsFunction(dpop: VerifiedDPoPProof?, clientCertificateDER: [UInt8]?, client: Client? = nil) throws(OAuthError) -> SenderBinding {
+        if client?.usesCertificateBoundAccessTokens == true {
+            guard dpop == nil else {
+                throw OAuthError.invalidRequest("This client is registered for certificate-bound access tokens (RFC 8705 3.4): send no DPoP proof")
+            }
+            guard let der = clientCertificateDER else {
+                throw OAuthError.invalidRequest("This client is registered for certificate-bound access tokens (RFC 8705 3.4): present its TLS client certificate")
+            }
+            return .mutualTLS(certificateThumbprint: SenderBinding.certificateThumbprint(der: der))
+        }
         if let dpop { return .dpop(jkt: dpop.jkt) }
         if let der = clientCertificateDER { return .mutualTLS(certificateThumbprint: SenderBinding.certificateThumbprint(der: der)) }
         throw OAuthError.invalidRequest(

@@ -14,7 +14,8 @@ struct ParseAuthorizationRequest: Sendable {
     func callAsFunction(_ form: FormParameters, client: Client) throws(OAuthError) -> AuthorizationRequest {
         // RFC 9126 §2.1: "The request_uri authorization request parameter ... MUST NOT be provided".
         if form.value("request_uri") != nil { throw .invalidRequest("request_uri must not be sent to the PAR endpoint") }
-        if form.value("request") != nil { throw OAuthError(.invalidRequest, "Request objects are not supported by this server") }
+        // RFC 9101 §4: no request object inside a request object; a `request` at PAR is unpacked by VerifyRequestObject first.
+        if form.value("request") != nil { throw OAuthError(.invalidRequestObject, "request must not be nested in a request object") }
         if let id = form.value("client_id"), id != client.id { throw .invalidRequest("client_id does not match the authenticated client") }
 
         // SP §5.3.2.2-1: response_type shall be code.
@@ -32,9 +33,7 @@ struct ParseAuthorizationRequest: Sendable {
         if let state, state.utf8.count > Self.maxStateLength { throw .invalidRequest("state is longer than \(Self.maxStateLength) characters") }
         let nonce = form.value("nonce")
         if let nonce, nonce.utf8.count > Self.maxNonceLength { throw .invalidRequest("nonce is longer than \(Self.maxNonceLength) characters") }
-        if let mode = form.value("response_mode"), mode != "query" {
-            throw .invalidRequest("response_mode '\(mode.prefix(32))' is not supported")
-        }
+        let responseMode = try AuthorizationResponseMode.parse(form.value("response_mode"), client: client, configuration: configuration)
         if form.value("authorization_details") != nil {
             throw OAuthError(.invalidAuthorizationDetails, "authorization_details types are not supported by this server yet")
         }
@@ -48,7 +47,7 @@ struct ParseAuthorizationRequest: Sendable {
         return AuthorizationRequest(
             clientID: client.id, responseType: responseType, redirectURI: redirectURI, scope: scope, state: state, nonce: nonce,
             codeChallenge: challenge, codeChallengeMethod: method, dpopJKT: dpopJKT, authorizationDetails: nil,
-            responseMode: nil, maxAge: maxAge, acrValues: form.value("acr_values").flatMap(Scope.parse),
+            responseMode: responseMode, maxAge: maxAge, acrValues: form.value("acr_values").flatMap(Scope.parse),
             prompt: form.value("prompt").flatMap(Scope.parse))
     }
 

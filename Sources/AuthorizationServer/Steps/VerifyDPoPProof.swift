@@ -8,11 +8,16 @@ struct VerifyDPoPProof: Sendable {
     let server: OAuthServer
 
     /// Returns nil when the request carries no DPoP header.
-    func callAsFunction(headers: [String], method: String, url: String, accessToken: String? = nil) async throws -> VerifiedDPoPProof? {
+    /// - Parameter clientID: the authenticated client at the PAR and token endpoints, for the server-nonce check
+    ///   (RFC 9449 §8, `ServerConfiguration.dpopNonce`). With `accessToken` (a resource request) no AS nonce is
+    ///   checked; a resource server demands its own with `DPoPNonceCheck.resourceServer` (§9).
+    func callAsFunction(headers: [String], method: String, url: String, accessToken: String? = nil,
+                        clientID: String? = nil) async throws -> VerifiedDPoPProof? {
         guard !headers.isEmpty else { return nil }
         let lifetimes = server.configuration.lifetimes
         let verifier = DPoPProofVerifier(allowedAlgorithms: server.configuration.acceptedAlgorithms, maxAge: lifetimes.dpopProofMaxAge)
         let proof = try verifier.verify(headerValues: headers, method: method, url: url, accessToken: accessToken, now: server.clock.now())
+        if accessToken == nil { try await DPoPNonceCheck(server: server).authorizationServer(proof, clientID: clientID) }
         let fresh = try await server.stores.replay.recordFirstUse(
             namespace: "dpop:\(proof.jkt)", id: proof.jti,
             expiresAt: proof.issuedAt.addingTimeInterval(lifetimes.dpopProofMaxAge + 60))

@@ -26,10 +26,15 @@ public struct TokenRecord: Sendable, Codable, Hashable {
     public var issuedAt: Date
     public var expiresAt: Date
     public var revokedAt: Date?
+    /// When the customer authenticated for the grant (OIDC Core §2 `auth_time`; RFC 9470 §6), carried from the
+    /// authorization code to every token of the grant, so refreshed access tokens and introspection keep it.
+    public var authTime: Date?
+    /// The authentication context class of that authentication (OIDC Core §2 `acr`; RFC 9470 §6).
+    public var acr: String?
 
     public init(tokenHash: String, kind: TokenKind, tokenID: String, clientID: String, userID: String?, grantID: String?,
                 scope: [String], authorizationDetails: JSONValue?, confirmation: [String: String], issuedAt: Date,
-                expiresAt: Date, revokedAt: Date? = nil) {
+                expiresAt: Date, revokedAt: Date? = nil, authTime: Date? = nil, acr: String? = nil) {
         self.tokenHash = tokenHash
         self.kind = kind
         self.tokenID = tokenID
@@ -42,6 +47,8 @@ public struct TokenRecord: Sendable, Codable, Hashable {
         self.issuedAt = issuedAt
         self.expiresAt = expiresAt
         self.revokedAt = revokedAt
+        self.authTime = authTime
+        self.acr = acr
     }
 }
 
@@ -53,4 +60,8 @@ public protocol TokenStore: Sendable {
     func revoke(tokenHash: String, now: Date) async throws -> Bool
     /// Revokes every token of a grant (code replay, refresh token revocation). Returns how many changed.
     func revokeAll(grantID: String, now: Date) async throws -> Int
+    /// Moves a token's expiry forward to `expiresAt` when that is earlier, never later, in one statement; a
+    /// revoked token is left alone. A rotated refresh token keeps working until then (FAPI 2.0 SP §5.3.2.1 Note 1).
+    /// Returns whether an unrevoked token was found.
+    func shortenLifetime(tokenHash: String, expiresAt: Date) async throws -> Bool
 }

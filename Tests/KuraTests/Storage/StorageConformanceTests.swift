@@ -21,10 +21,10 @@ struct StorageConformanceTests {
 
     // MARK: Migrations
 
-    @Test("migrate applies v1_core once; a second migrate is a no-op", arguments: StorageTestBackend.underTest)
+    @Test("migrate applies every migration once, in order; a second migrate is a no-op", arguments: StorageTestBackend.underTest)
     func migrateIsIdempotent(_ backend: StorageTestBackend) async throws {
         try await backend.run(migrated: false) { database in
-            #expect(try await database.backend.migrate() == ["v1_core"])
+            #expect(try await database.backend.migrate() == StorageFixture.migrations)
             #expect(try await database.backend.migrate() == [])
             try await database.backend.stores.clients.insert(StorageFixture.client())
             #expect(try await database.backend.migrate() == [])
@@ -40,7 +40,7 @@ struct StorageConformanceTests {
                 for node in nodes { group.addTask { try await node.migrate() } }
                 return try await group.reduce(into: []) { $0 += $1 }
             }
-            #expect(applied == ["v1_core"])
+            #expect(applied.sorted() == StorageFixture.migrations.sorted())
             for node in nodes where node as AnyObject !== database.backend as AnyObject {
                 #expect(try await node.migrate() == [])
                 try await node.shutdown()

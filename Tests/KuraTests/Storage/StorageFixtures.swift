@@ -11,6 +11,9 @@ enum StorageFixture {
     /// `now` shifted by `seconds` (fractions of a millisecond are not stored).
     static func at(_ seconds: TimeInterval) -> Date { now.addingTimeInterval(seconds) }
 
+    /// Every migration of both backends, in the order they are applied.
+    static let migrations = ["v1_core", "v2_token_authentication"]
+
     /// RFC 9396 authorization details with the JSON shapes that tend to break round trips: nesting,
     /// unicode, escapes, `/`, big and negative integers, fractions, booleans, null, empty containers.
     static let authorizationDetails: JSONValue = [

@@ -15,14 +15,16 @@ struct LiveServer {
     let caFile: String
     let issuer: String
 
-    /// Starts the server, runs `body`, stops the server.
-    static func run(_ body: @Sendable (LiveServer) async throws -> Void) async throws {
+    /// Starts the server, runs `body`, stops the server. `pki` (fresh by default) serves TLS; `configure` adjusts the
+    /// server configuration (e.g. mutual TLS, see MutualTLSLiveServer.swift).
+    static func run(pki: DevelopmentPKI? = nil, configure: (inout ServerConfiguration) -> Void = { _ in },
+                    _ body: @Sendable (LiveServer) async throws -> Void) async throws {
         let port = try freePort()
         let issuer = "https://localhost:\(port)"
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kura-e2e-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        try DevelopmentPKI.generate().write(to: directory)
-        let test = try await TestServer(issuer: issuer, clock: .followingSystemTime())
+        try (pki ?? DevelopmentPKI.generate()).write(to: directory)
+        let test = try await TestServer(issuer: issuer, clock: .followingSystemTime(), configure: configure)
         let configuration = KuraConfiguration(
             host: "127.0.0.1", port: port, tlsCertificateFile: directory.appendingPathComponent("server.pem").path,
             tlsPrivateKeyFile: directory.appendingPathComponent("server-key.pem").path, database: "sqlite::memory:",
