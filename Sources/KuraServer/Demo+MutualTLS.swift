@@ -43,8 +43,7 @@ extension DemoEnvironment {
                 "grant_types": ["authorization_code", "refresh_token"],
                 "scope": "openid profile accounts transfers offline_access",
             ]
-            let validated = try ClientMetadataValidator(acceptedAlgorithms: server.configuration.acceptedAlgorithms,
-                                                        supportedScopes: Set(server.configuration.scopesSupported)).validate(metadata)
+            let validated = try ClientMetadataValidator(configuration: server.configuration).validate(metadata)
             let now = server.clock.now()
             try await server.stores.clients.insert(ClientRecord(clientID: Self.mutualTLSClientID, metadata: validated, createdAt: now, updatedAt: now))
         }

@@ -60,8 +60,7 @@ public struct DemoEnvironment: Sendable {
             "scope": "openid profile accounts transfers identity offline_access",
             "jwks": .object(JWKSet(keys: [signingKey.publicJWK]).publicJSON),
         ]
-        let validated = try ClientMetadataValidator(acceptedAlgorithms: server.configuration.acceptedAlgorithms,
-                                                    supportedScopes: Set(server.configuration.scopesSupported)).validate(metadata)
+        let validated = try ClientMetadataValidator(configuration: server.configuration).validate(metadata)
         try await server.stores.clients.insert(ClientRecord(clientID: Self.clientID, metadata: validated, createdAt: now, updatedAt: now))
         let partner: JSONValue = [
             "client_id": .string(Self.clientID), "redirect_uri": .string(Self.redirectURI),

@@ -60,8 +60,7 @@ struct BenchSeed {
             "scope": "openid accounts",
             "jwks": .object(JWKSet(keys: [key.publicJWK]).publicJSON),
         ]
-        let validated = try ClientMetadataValidator(acceptedAlgorithms: server.configuration.acceptedAlgorithms,
-                                                    supportedScopes: Set(server.configuration.scopesSupported)).validate(metadata)
+        let validated = try ClientMetadataValidator(configuration: server.configuration).validate(metadata)
         let now = Date()
         try await server.stores.clients.insert(ClientRecord(clientID: clientID, metadata: validated, createdAt: now, updatedAt: now))
         return BenchSeed(backend: backend, server: server, clientKey: key)

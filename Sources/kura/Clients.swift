@@ -24,8 +24,7 @@ struct Clients: AsyncParsableCommand {
             defer { Task { try? await backend.shutdown() } }
             let id = clientId ?? metadata["client_id"]?.stringValue ?? Base64URL.encode(SystemRandom().bytes(16))
             metadata["client_id"] = nil
-            let validator = ClientMetadataValidator(acceptedAlgorithms: server.configuration.acceptedAlgorithms,
-                                                    supportedScopes: Set(server.configuration.scopesSupported))
+            let validator = ClientMetadataValidator(configuration: server.configuration)
             let validated: [String: JSONValue]
             do { validated = try validator.validate(metadata) } catch {
                 throw ValidationError("invalid client metadata: \(error.errorDescription?.value ?? error.code.rawValue)")

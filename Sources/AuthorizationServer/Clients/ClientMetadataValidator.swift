@@ -20,9 +20,27 @@ public struct ClientMetadataValidator: Sendable {
     static let serverIssuedMembers = ["client_secret", "client_secret_expires_at", "client_id_issued_at",
                                       "registration_access_token", "registration_client_uri"]
 
-    public init(acceptedAlgorithms: Set<JWSAlgorithm>, supportedScopes: Set<String>) {
+    /// The algorithm the server signs ID tokens, JARM responses and introspection responses with; a client asking
+    /// for another one for those is refused at registration rather than failing on every later request. Nil: unchecked.
+    public let serverSigningAlgorithm: JWSAlgorithm?
+    /// Client metadata members that ask the server to sign a response with a particular algorithm.
+    static let responseSigningMembers = ["id_token_signed_response_alg", "authorization_signed_response_alg",
+                                         "introspection_signed_response_alg", "userinfo_signed_response_alg"]
+    /// Boolean client metadata members (RFC 9101 §10.5, RFC 8705 §3.4, RFC 9449 §5.2).
+    static let booleanMembers = ["require_signed_request_object", "tls_client_certificate_bound_access_tokens",
+                                 "dpop_bound_access_tokens"]
+
+    public init(acceptedAlgorithms: Set<JWSAlgorithm>, supportedScopes: Set<String>, serverSigningAlgorithm: JWSAlgorithm? = nil) {
         self.acceptedAlgorithms = acceptedAlgorithms
         self.supportedScopes = supportedScopes
+        self.serverSigningAlgorithm = serverSigningAlgorithm
+    }
+
+    /// The validator every registration path uses (`kura clients add`, the demo, RFC 7591 registration), so they
+    /// accept exactly the same metadata.
+    public init(configuration: ServerConfiguration) {
+        self.init(acceptedAlgorithms: configuration.acceptedAlgorithms, supportedScopes: Set(configuration.scopesSupported),
+                  serverSigningAlgorithm: configuration.signingAlgorithm)
     }
 
     /// Returns the metadata normalised (defaults filled in) or throws `invalid_client_metadata` /
@@ -43,19 +61,28 @@ public struct ClientMetadataValidator: Sendable {
             let unknown = Set(scopes).subtracting(supportedScopes)
             guard unknown.isEmpty else { throw Self.invalid("scope", "unsupported scope '\(unknown.sorted()[0])'") }
         }
-        for field in ["token_endpoint_auth_signing_alg", "id_token_signed_response_alg", "request_object_signing_alg",
-                      "authorization_signed_response_alg", "introspection_signed_response_alg"] {
-            if let v = m[field] {
-                guard let alg = v.stringValue.flatMap(JWSAlgorithm.init(rawValue:)), acceptedAlgorithms.contains(alg) else {
-                    throw Self.invalid(field, "must be one of \(acceptedAlgorithms.map(\.rawValue).sorted().joined(separator: ", "))")
-                }
-            }
-        }
+        try checkAlgorithms(m)
         if let name = m["client_name"], name.stringValue == nil { throw Self.invalid("client_name", "must be a string") }
-        if let flag = m["require_signed_request_object"], flag.boolValue == nil { // RFC 9101 §10.5
-            throw Self.invalid("require_signed_request_object", "must be a boolean")
+        for member in Self.booleanMembers where m[member] != nil && m[member]?.boolValue == nil {
+            throw Self.invalid(member, "must be a boolean")
+        }
+        if m["dpop_bound_access_tokens"]?.boolValue == true, m["tls_client_certificate_bound_access_tokens"]?.boolValue == true {
+            throw Self.invalid("dpop_bound_access_tokens", "cannot be combined with tls_client_certificate_bound_access_tokens")
         }
         return m
+    }
+
+    /// SP §5.4.1-1: only PS256, ES256 and EdDSA; response-signing algorithms must be the server's own.
+    func checkAlgorithms(_ m: [String: JSONValue]) throws(OAuthError) {
+        for field in ["token_endpoint_auth_signing_alg", "request_object_signing_alg"] + Self.responseSigningMembers {
+            guard let v = m[field] else { continue }
+            guard let alg = v.stringValue.flatMap(JWSAlgorithm.init(rawValue:)), acceptedAlgorithms.contains(alg) else {
+                throw Self.invalid(field, "must be one of \(acceptedAlgorithms.map(\.rawValue).sorted().joined(separator: ", "))")
+            }
+            if Self.responseSigningMembers.contains(field), let server = serverSigningAlgorithm, alg != server {
+                throw Self.invalid(field, "this server signs with \(server.rawValue)")
+            }
+        }
     }
 
     func authenticationMethod(_ m: [String: JSONValue]) throws(OAuthError) -> ClientAuthenticationMethod {

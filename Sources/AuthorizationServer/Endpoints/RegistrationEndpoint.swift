@@ -39,7 +39,7 @@ struct RegistrationEndpoint: Sendable {
 
     /// The validator `kura clients add` builds, from the same configuration: one rule set for both paths.
     static func validator(_ configuration: ServerConfiguration) -> ClientMetadataValidator {
-        ClientMetadataValidator(acceptedAlgorithms: configuration.acceptedAlgorithms, supportedScopes: Set(configuration.scopesSupported))
+        ClientMetadataValidator(configuration: configuration)
     }
 
     /// The client information response (RFC 7591 §3.2.1; RFC 7592 §3): the metadata as validated and stored, plus

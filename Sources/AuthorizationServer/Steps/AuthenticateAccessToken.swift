@@ -96,7 +96,7 @@ public struct AuthenticateAccessToken: Sendable {
         guard let jws = try? CompactJWS.parse(token), let typ = jws.typ?.lowercased(), typ == "at+jwt" || typ == "application/at+jwt" else {
             throw invalid
         }
-        let keys = try await server.keys.publishedKeys()
+        let keys = try await server.keys.publishedKeys(including: jws.kid)
         // Every `JWSAlgorithm` is a FAPI algorithm; the key (found by `kid` among our own) must be bound to the `alg`.
         guard (try? jws.verify(with: keys, allowed: Set(JWSAlgorithm.allCases))) != nil, let claims = try? jws.payloadObject() else {
             throw invalid

@@ -12,6 +12,8 @@ public actor ServerKeyRing {
     let clock: any WallClock
     let random: any RandomSource
     let refreshInterval: TimeInterval
+    /// The shortest time between two reloads triggered by an unknown `kid`.
+    let minimumReload: TimeInterval = 5
     private var cached: (loadedAt: Date, signing: JWSSigningKey, published: JWKSet)?
 
     public init(store: any KeyStore, algorithm: JWSAlgorithm, clock: any WallClock, random: any RandomSource, refreshInterval: TimeInterval = 60) {
@@ -27,6 +29,18 @@ public actor ServerKeyRing {
 
     /// Every key that is next, active or retired, public members only.
     public func publishedKeys() async throws -> JWKSet { try await load().published }
+
+    /// The published keys, reloaded from the store first if `kid` is not among the cached ones: another node may
+    /// have rotated (`kura keys rotate`) within the cache interval. Reloads at most once per `minimumReload`, so
+    /// tokens with made-up `kid`s cannot turn every request into a database read.
+    public func publishedKeys(including kid: String?) async throws -> JWKSet {
+        let current = try await load()
+        guard let kid, current.published.keys(withKID: kid).isEmpty,
+              clock.now().timeIntervalSince(current.loadedAt) >= minimumReload
+        else { return current.published }
+        cached = nil
+        return try await load().published
+    }
 
     /// Generates a new active key of the configured algorithm and retires the previous active ones.
     /// Retired keys stay published so tokens they signed still verify. Returns the new `kid`.

@@ -54,4 +54,17 @@ struct ServerSigningKeyTests {
             }
         }
     }
+
+    @Test("A kid rotated in by another node is found before the cache interval ends (reload on unknown kid)")
+    func reloadOnUnknownKID() async throws {
+        let test = try await TestServer()
+        let otherNode = ServerKeyRing(store: test.server.stores.keys, algorithm: .es256, clock: test.clock, random: SystemRandom())
+        let before = try await test.server.keys.publishedKeys()
+        let newKID = try await otherNode.rotate()
+        #expect(before.keys(withKID: newKID).isEmpty)
+        #expect(try await test.server.keys.publishedKeys(including: newKID).keys(withKID: newKID).isEmpty,
+                "no reload within the minimum interval")
+        test.clock.advance(by: 6)
+        #expect(try await test.server.keys.publishedKeys(including: newKID).keys(withKID: newKID).count == 1)
+    }
 }

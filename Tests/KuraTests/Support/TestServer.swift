@@ -52,8 +52,7 @@ struct TestServer {
             "grant_types": ["authorization_code"], "jwks": .object(JWKSet(keys: [key.publicJWK]).publicJSON),
         ]
         metadata.merge(extra) { _, new in new }
-        let validated = try ClientMetadataValidator(acceptedAlgorithms: server.configuration.acceptedAlgorithms,
-                                                    supportedScopes: Set(server.configuration.scopesSupported)).validate(metadata)
+        let validated = try ClientMetadataValidator(configuration: server.configuration).validate(metadata)
         let now = server.clock.now()
         try await server.stores.clients.insert(ClientRecord(clientID: id, metadata: validated, createdAt: now, updatedAt: now))
     }
