@@ -12,6 +12,8 @@ public struct OAuthServer: Sendable {
     public let random: any RandomSource
     public let keys: ServerKeyRing
     public let passwordHasher: PasswordHasher
+    /// Registered clients, parsed and briefly cached.
+    public let clients: ClientRegistry
     /// Resolves clients' keys (`jwks` or `jwks_uri`).
     public let clientKeys: ClientKeyResolver
     public let logger: Logger
@@ -25,6 +27,7 @@ public struct OAuthServer: Sendable {
         self.random = random
         self.passwordHasher = passwordHasher
         self.logger = logger
+        clients = ClientRegistry(store: stores.clients, clock: clock, lifetime: configuration.lifetimes.clientCache)
         clientKeys = fetchClientJWKS.map { ClientKeyResolver(fetch: $0, clock: clock) } ?? .noNetwork(clock: clock)
         keys = ServerKeyRing(store: stores.keys, algorithm: configuration.signingAlgorithm, clock: clock, random: random)
     }

@@ -66,6 +66,9 @@ public struct Lifetimes: Sendable {
     public var interaction: TimeInterval = 600
     /// DPoP proofs older than this are rejected; their `jti` is remembered this long (RFC 9449 §11.1).
     public var dpopProofMaxAge: TimeInterval = 300
+    /// How long a node serves a client's registration from memory (`ClientRegistry`); changes through
+    /// `kura clients` or another node take effect within this time.
+    public var clientCache: TimeInterval = 5
     /// Refresh tokens (RFC 6749 §1.5), counted from the customer's consent; rotation never extends it. FAPI 2.0
     /// leaves the lifetime to the ecosystem (SP §5.3.2.1-9); 90 days is a typical open-banking consent.
     public var refreshToken: TimeInterval = 90 * 86_400

@@ -123,8 +123,8 @@ struct AuthorizationEndpoint: Sendable {
     }
 
     private func loadClient(_ clientID: String) async throws -> Client {
-        guard let record = try await server.stores.clients.find(clientID: clientID) else { throw PageError("Unknown application.") }
-        return try Client(record: record)
+        guard let client = try await server.clients.client(id: clientID) else { throw PageError("Unknown application.") }
+        return client
     }
 
     /// The authorization response (RFC 6749 §4.1.2 / §4.1.2.1) with the original `state` and `iss` (RFC 9207), or

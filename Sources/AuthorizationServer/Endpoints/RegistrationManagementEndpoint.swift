@@ -44,6 +44,7 @@ struct RegistrationManagementEndpoint: Sendable {
         record.updatedAt = server.clock.now()
         do {
             try await server.stores.clients.update(record)
+            await server.clients.invalidate(id: record.clientID)
         } catch StorageError.notFound {
             throw Self.rejected // deleted since it was authenticated
         }
@@ -56,6 +57,7 @@ struct RegistrationManagementEndpoint: Sendable {
     func delete(_ request: Request, clientID: String) async throws -> Response {
         _ = try await authenticate(request, clientID: clientID)
         guard try await server.stores.clients.delete(clientID: clientID) else { throw Self.rejected }
+        await server.clients.invalidate(id: clientID)
         return Response(status: .noContent, headers: Responses.noStore)
     }
 

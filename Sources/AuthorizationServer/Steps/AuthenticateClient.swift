@@ -36,10 +36,9 @@ struct AuthenticateClient: Sendable {
         let parsed: CompactJWS
         do { parsed = try CompactJWS.parse(assertion) } catch { throw OAuthError.invalidClient("client_assertion is not a valid JWT") }
         let clientID = try claimedClientID(parsed, form: form)
-        guard let record = try await server.stores.clients.find(clientID: clientID) else {
+        guard let client = try await server.clients.client(id: clientID) else {
             throw OAuthError.invalidClient("Unknown client")
         }
-        let client = try Client(record: record)
         guard client.authenticationMethod == .privateKeyJWT else {
             throw OAuthError.invalidClient("This client is registered for \(client.authenticationMethod.rawValue)")
         }
@@ -58,10 +57,9 @@ struct AuthenticateClient: Sendable {
         guard let clientID = form.value("client_id") else {
             throw OAuthError.invalidClient("Client authentication is required: private_key_jwt or a TLS client certificate with client_id")
         }
-        guard let record = try await server.stores.clients.find(clientID: clientID) else {
+        guard let client = try await server.clients.client(id: clientID) else {
             throw OAuthError.invalidClient("Unknown client")
         }
-        let client = try Client(record: record)
         guard client.authenticationMethod != .privateKeyJWT else {
             throw OAuthError.invalidClient("Client authentication is required: this client uses private_key_jwt")
         }

@@ -115,11 +115,14 @@ struct JARMTests {
         }
     }
 
-    @Test("authorization_signed_response_alg: the server's algorithm is accepted, another one is refused at PAR")
+    @Test("authorization_signed_response_alg: the server's algorithm is accepted; another one is refused at registration, and at PAR for a client registered before the server's algorithm changed")
     func registeredSigningAlgorithm() async throws {
         let test = try await TestServer()
         let matching = try await test.registerOtherClient(id: "es-jarm", extra: ["authorization_signed_response_alg": "ES256"])
-        let other = try await test.registerOtherClient(id: "ps-jarm", extra: ["authorization_signed_response_alg": "PS256"])
+        await #expect(throws: OAuthError(.invalidClientMetadata)) {
+            _ = try await test.registerOtherClient(id: "ps-new", extra: ["authorization_signed_response_alg": "PS256"])
+        }
+        let other = try await test.registerLegacyClient(id: "ps-jarm", extra: ["authorization_signed_response_alg": "PS256"])
         try await test.withFlow { flow in
             let accepted = try await flow.post(OAuthServer.Path.par, form: try flow.parParameters(
                 forClient: "es-jarm", key: matching, ["response_mode": "jwt"]))

@@ -254,3 +254,19 @@ extension TestResponse {
 func unverifiedClaims(_ jwt: String) throws -> [String: JSONValue] {
     try CompactJWS.parse(jwt).payloadObject()
 }
+
+extension TestServer {
+    /// Stores a client as it might have been registered under an earlier configuration (e.g. before the server's
+    /// signing algorithm changed): straight into the store, skipping today's registration validation.
+    func registerLegacyClient(id: String, extra: [String: JSONValue]) async throws -> JWSSigningKey {
+        let key = try JWSSigningKey.generate(.es256, kid: "\(id)-key")
+        var metadata: [String: JSONValue] = [
+            "client_name": "Legacy Client", "redirect_uris": [.string(Self.redirectURI)], "token_endpoint_auth_method": "private_key_jwt",
+            "grant_types": ["authorization_code"], "response_types": ["code"], "jwks": .object(JWKSet(keys: [key.publicJWK]).publicJSON),
+        ]
+        metadata.merge(extra) { _, new in new }
+        let now = clock.now()
+        try await server.stores.clients.insert(ClientRecord(clientID: id, metadata: metadata, createdAt: now, updatedAt: now))
+        return key
+    }
+}

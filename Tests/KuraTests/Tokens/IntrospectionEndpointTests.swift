@@ -147,11 +147,14 @@ struct IntrospectionEndpointTests {
         }
     }
 
-    @Test("RFC 9701 §6: a client's introspection_signed_response_alg is honoured; one the server cannot sign with is refused")
+    @Test("RFC 9701 §6: a client's introspection_signed_response_alg is honoured; one the server cannot sign with is refused at registration, and at introspection for a client registered before the server's algorithm changed")
     func registeredAlgorithm() async throws {
         let (test, _) = try await server()
         let es256Key = try await test.registerOtherClient(id: "rs-es256", extra: ["introspection_signed_response_alg": "ES256"])
-        let ps256Key = try await test.registerOtherClient(id: "rs-ps256", extra: ["introspection_signed_response_alg": "PS256"])
+        await #expect(throws: OAuthError(.invalidClientMetadata)) {
+            _ = try await test.registerOtherClient(id: "rs-new", extra: ["introspection_signed_response_alg": "PS256"])
+        }
+        let ps256Key = try await test.registerLegacyClient(id: "rs-ps256", extra: ["introspection_signed_response_alg": "PS256"])
         try await test.withFlow { flow in
             let token = SystemRandom().token()
             let signed = try await flow.introspect(token, clientID: "rs-es256", key: es256Key, accept: Self.jwtType)
