@@ -84,7 +84,8 @@ struct Demo: AsyncParsableCommand {
                                 (the answer's registration_access_token reads, updates and deletes it at registration_client_uri)
 
             Next: in another terminal run `swift run kura demo flow` to run a complete FAPI 2.0 flow
-            (PAR → login → consent → token) with KuraClient and print the decoded tokens.
+            (PAR → login → consent → token) with KuraClient and print the decoded tokens;
+            `swift run kura demo flow --mtls` plays the mutual-TLS partner.
             Stop with Ctrl-C.
             """
         }

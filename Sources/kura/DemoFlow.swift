@@ -17,20 +17,15 @@ extension Demo {
         @Option(help: "Scopes to request.")
         var scope: String = "openid accounts"
 
+        @Flag(help: "Play the mutual-TLS partner instead: tls_client_auth and certificate-bound tokens (RFC 8705).")
+        var mtls = false
+
         func run() async throws {
             let demo = DemoEnvironment(directory: URL(fileURLWithPath: dataDir).standardizedFileURL)
-            guard let partner = JSONValue.parseObject(try Data(contentsOf: demo.clientFile)),
-                  let customer = try? JSONDecoder().decode(DemoCredentials.self, from: Data(contentsOf: demo.customerFile)),
-                  let issuer = partner["issuer"]?.stringValue.flatMap(URL.init(string:)),
-                  let clientID = partner["client_id"]?.stringValue, let redirect = partner["redirect_uri"]?.stringValue.flatMap(URL.init(string:)),
-                  let keyJSON = partner["signing_key"]?.objectValue, let caFile = partner["ca_file"]?.stringValue,
+            guard let customer = try? JSONDecoder().decode(DemoCredentials.self, from: Data(contentsOf: demo.customerFile)),
                   let secret = Base32.decode(customer.totpSecretBase32)
             else { throw ValidationError("no demo data in \(demo.directory.path): start `kura demo` first") }
-
-            let configuration = ClientConfiguration(
-                issuer: issuer, clientID: clientID, signingKey: try JWSSigningKey(privateJWK: keyJSON, alg: .es256),
-                redirectURI: redirect, scopes: Scope.parse(scope) ?? ["openid"],
-                dpopKey: try JWSSigningKey.generate(.es256, kid: "dpop"), tls: ClientTLSConfiguration(trustRoots: .pemFile(caFile)))
+            let configuration = try mtls ? mutualTLSConfiguration(demo) : privateKeyJWTConfiguration(demo)
             let client = try KuraClient(configuration: configuration)
             defer { Task { try? await client.shutdown() } }
 
@@ -39,13 +34,42 @@ extension Demo {
             let (pushed, response) = try await authorize(client, customer: customer, totp: TOTP(secret: secret))
             print("   Authorization response: code received, iss = \(response.iss ?? "-")")
             let tokens = try await client.exchangeCode(response, for: pushed)
-            print("4. Token endpoint (private_key_jwt + DPoP proof): token_type \(tokens.tokenType), expires_in \(tokens.expiresIn ?? 0) s")
+            let how = mtls ? "tls_client_auth, certificate-bound" : "private_key_jwt + DPoP proof"
+            print("4. Token endpoint (\(how)): token_type \(tokens.tokenType), expires_in \(tokens.expiresIn ?? 0) s")
             print("\nAccess token claims (RFC 9068, verified against jwks_uri):")
             print(Self.pretty(.object(try await client.decodeAccessToken(tokens.accessToken))))
             if let idToken = tokens.idToken {
                 print("\nID token claims (OIDC Core 3.1.3.7 checks passed):")
                 print(Self.pretty(.object(try await client.verifyIDToken(idToken, nonce: pushed.nonce))))
             }
+        }
+
+        /// The private_key_jwt + DPoP partner (`demo-client.json`).
+        func privateKeyJWTConfiguration(_ demo: DemoEnvironment) throws -> ClientConfiguration {
+            guard let partner = JSONValue.parseObject(try Data(contentsOf: demo.clientFile)),
+                  let issuer = partner["issuer"]?.stringValue.flatMap(URL.init(string:)),
+                  let clientID = partner["client_id"]?.stringValue, let redirect = partner["redirect_uri"]?.stringValue.flatMap(URL.init(string:)),
+                  let keyJSON = partner["signing_key"]?.objectValue, let caFile = partner["ca_file"]?.stringValue
+            else { throw ValidationError("\(demo.clientFile.path) is incomplete: start `kura demo` first") }
+            return ClientConfiguration(
+                issuer: issuer, clientID: clientID, signingKey: try JWSSigningKey(privateJWK: keyJSON, alg: .es256),
+                redirectURI: redirect, scopes: Scope.parse(scope) ?? ["openid"],
+                dpopKey: try JWSSigningKey.generate(.es256, kid: "dpop"), tls: ClientTLSConfiguration(trustRoots: .pemFile(caFile)))
+        }
+
+        /// The mutual-TLS partner (`demo-client-mtls.json`): its client certificate authenticates and binds the tokens.
+        func mutualTLSConfiguration(_ demo: DemoEnvironment) throws -> ClientConfiguration {
+            guard let partner = JSONValue.parseObject(try Data(contentsOf: demo.mutualTLSClientFile)),
+                  let issuer = partner["issuer"]?.stringValue.flatMap(URL.init(string:)),
+                  let clientID = partner["client_id"]?.stringValue, let redirect = partner["redirect_uri"]?.stringValue.flatMap(URL.init(string:)),
+                  let caFile = partner["ca_file"]?.stringValue, let certificate = partner["certificate_file"]?.stringValue,
+                  let key = partner["private_key_file"]?.stringValue
+            else { throw ValidationError("\(demo.mutualTLSClientFile.path) is incomplete: start `kura demo` first") }
+            return ClientConfiguration(
+                issuer: issuer, clientID: clientID, authentication: .mutualTLS, redirectURI: redirect,
+                scopes: Scope.parse(scope) ?? ["openid"], dpopKey: nil,
+                tls: ClientTLSConfiguration(trustRoots: .pemFile(caFile),
+                                            clientCertificate: try .pemFiles(certificateChain: certificate, privateKey: key)))
         }
 
         /// PAR and the browser part. A TOTP code is accepted once per 30-second step, so a second run within the
