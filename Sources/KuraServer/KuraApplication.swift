@@ -6,6 +6,7 @@ import HummingbirdHTTP2
 import Logging
 import NIOSSL
 import OAuthCore
+import ServiceLifecycle
 
 /// Builds the Kura application: the router with every endpoint, over HTTPS (HTTP/1.1 and HTTP/2 by ALPN).
 /// Shared by `kura serve`, `kura demo` and the end-to-end tests.
@@ -23,7 +24,7 @@ public enum KuraApplication {
 
     /// The HTTPS application. `onServerRunning` receives the bound port (useful with port 0 in tests).
     public static func make(
-        configuration: KuraConfiguration, server: OAuthServer, logger: Logger,
+        configuration: KuraConfiguration, server: OAuthServer, logger: Logger, services: [any Service] = [],
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let tls = try TLSSetup.serverConfiguration(
@@ -34,6 +35,7 @@ public enum KuraApplication {
             router: router(server: server),
             server: try .http2Upgrade(tlsChannelConfiguration: channel),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
     }

@@ -14,6 +14,7 @@ public final class PostgresBackend: StorageBackend {
     private let client: PostgresClient
     private let logger: Logger
     private let runTask: Task<Void, Never>
+    private let database: PostgresDatabase
 
     /// Every store, backed by this database.
     public let stores: Stores
@@ -33,6 +34,7 @@ public final class PostgresBackend: StorageBackend {
         self.logger = logger
         self.runTask = Task { await client.run() }
         let database = PostgresDatabase(client: client, logger: logger)
+        self.database = database
         self.stores = Stores(
             clients: PostgresClientStore(db: database),
             users: PostgresUserStore(db: database),
@@ -54,6 +56,21 @@ public final class PostgresBackend: StorageBackend {
     @discardableResult
     public func migrate() async throws -> [String] {
         try await PostgresSchema.migrate(client: client, logger: logger)
+    }
+
+    /// Deletes expired rows of the single-use and short-lived tables (one statement per table; each is atomic and
+    /// touches only rows no request can use any more, so no transaction is needed across them).
+    @discardableResult
+    public func purgeExpired(before: Date) async throws -> Int {
+        let cutoff = PostgresCoding.millis(before)
+        let counts = [
+            try await database.row("WITH d AS (DELETE FROM sessions WHERE expires_at < \(cutoff) RETURNING 1) SELECT count(*) AS n FROM d"),
+            try await database.row("WITH d AS (DELETE FROM pushed_requests WHERE expires_at < \(cutoff) RETURNING 1) SELECT count(*) AS n FROM d"),
+            try await database.row("WITH d AS (DELETE FROM authorization_codes WHERE expires_at < \(cutoff) RETURNING 1) SELECT count(*) AS n FROM d"),
+            try await database.row("WITH d AS (DELETE FROM tokens WHERE expires_at < \(cutoff) RETURNING 1) SELECT count(*) AS n FROM d"),
+            try await database.row("WITH d AS (DELETE FROM replay_cache WHERE expires_at < \(cutoff) RETURNING 1) SELECT count(*) AS n FROM d"),
+        ]
+        return try counts.reduce(0) { sum, row in try sum + Int(row?.value("n", as: Int64.self) ?? 0) }
     }
 
     /// Stops the connection pool: cancels the `run()` task and waits for it to end.

@@ -39,6 +39,20 @@ public final class SQLiteBackend: StorageBackend {
         SQLiteBackend(writer: try DatabaseQueue(configuration: configuration(label: "kura-memory")))
     }
 
+    /// Deletes expired rows of the single-use and short-lived tables in one write transaction.
+    @discardableResult
+    public func purgeExpired(before: Date) async throws -> Int {
+        let cutoff = SQLiteCoding.millis(before)
+        return try await writer.write { db in
+            var deleted = 0
+            for table in ["sessions", "pushed_requests", "authorization_codes", "tokens", "replay_cache"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE expires_at < ?", arguments: [cutoff])
+                deleted += db.changesCount
+            }
+            return deleted
+        }
+    }
+
     /// Applies pending migrations from `SQLiteSchema`, each in its own transaction.
     ///
     /// Returns the identifiers this call applied, in order: empty when the schema was already current.

@@ -42,7 +42,9 @@ struct Demo: AsyncParsableCommand {
             let credentials = try await demo.seed(server: server)
             try demo.writeRegistrationExample()
             try await demo.seedMutualTLSClient(server: server)
-            let app = try KuraApplication.make(configuration: configuration, server: server, logger: logger) { port in
+            let app = try KuraApplication.make(
+                configuration: configuration, server: server, logger: logger,
+                services: [StorageMaintenance(backend: backend, logger: logger)]) { port in
                 // Written unbuffered: the banner must show even when stdout is a pipe or a file.
                 FileHandle.standardOutput.write(Data((Self.banner(issuer: issuer, demo: demo, credentials: credentials, registrationToken: registrationToken) + "\n").utf8))
             }

@@ -42,7 +42,9 @@ struct Serve: AsyncParsableCommand {
         try configuration.validate()
         let (backend, server) = try await db.open(logger: logger, configuration: configuration.server)
         try await server.keys.prepare()
-        let app = try KuraApplication.make(configuration: configuration, server: server, logger: logger) { port in
+        let app = try KuraApplication.make(
+            configuration: configuration, server: server, logger: logger,
+            services: [StorageMaintenance(backend: backend, logger: logger)]) { port in
             logger.info("Kura is serving \(configuration.server.issuer) on port \(port)")
         }
         do {

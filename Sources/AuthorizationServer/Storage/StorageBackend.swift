@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every store Kura needs, from one backend (SQLite or PostgreSQL).
 public struct Stores: Sendable {
     public var clients: any ClientStore
@@ -32,6 +34,12 @@ public protocol StorageBackend: Sendable {
     @discardableResult
     func migrate() async throws -> [String]
     var stores: Stores { get }
+    /// Deletes what can no longer be used: sessions, pushed requests, authorization codes, tokens and replay-cache
+    /// entries that expired before `before`. Grants, clients, customers and keys are never purged here.
+    /// Callers keep a margin (`StorageMaintenance`): a consumed code kept past its expiry still lets a late replay
+    /// be recognised and its grant revoked (RFC 6749 §4.1.2). Returns how many rows were deleted.
+    @discardableResult
+    func purgeExpired(before: Date) async throws -> Int
     /// Releases connections.
     func shutdown() async throws
 }
