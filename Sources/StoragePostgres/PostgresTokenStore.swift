@@ -52,6 +52,17 @@ struct PostgresTokenStore: TokenStore {
         ).count
     }
 
+    func revokeAll(clientID: String, now: Date) async throws -> Int {
+        let now = PostgresCoding.millis(now)
+        return try await db.rows(
+            """
+            UPDATE tokens SET revoked_at = \(now)
+            WHERE client_id = \(clientID) AND revoked_at IS NULL
+            RETURNING token_hash
+            """
+        ).count
+    }
+
     /// `LEAST` keeps an earlier expiry: a second rotation inside the grace period cannot extend it.
     func shortenLifetime(tokenHash: String, expiresAt: Date) async throws -> Bool {
         let expiresAt = PostgresCoding.millis(expiresAt)

@@ -55,6 +55,15 @@ struct SQLiteTokenStore: TokenStore {
         }
     }
 
+    func revokeAll(clientID: String, now: Date) async throws -> Int {
+        try await db.write { db in
+            try db.execute(
+                sql: "UPDATE tokens SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL",
+                arguments: [SQLiteCoding.millis(now), clientID])
+            return db.changesCount
+        }
+    }
+
     /// `MIN` keeps an earlier expiry: a second rotation inside the grace period cannot extend it.
     func shortenLifetime(tokenHash: String, expiresAt: Date) async throws -> Bool {
         try await db.write { db in

@@ -58,9 +58,11 @@ struct Clients: AsyncParsableCommand {
         func run() async throws {
             let (backend, server) = try await db.open(logger: .kura())
             let removed = try await server.stores.clients.delete(clientID: clientId)
+            // RFC 7592 §2.3: a removed client's tokens stop working at once.
+            let revoked = removed ? try await server.stores.tokens.revokeAll(clientID: clientId, now: Date()) : 0
             try await backend.shutdown()
             guard removed else { throw ValidationError("no client \(clientId)") }
-            print("Removed \(clientId)")
+            print("Removed \(clientId); revoked \(revoked) of its tokens")
         }
     }
 }

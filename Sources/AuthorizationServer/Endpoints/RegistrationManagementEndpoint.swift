@@ -58,6 +58,8 @@ struct RegistrationManagementEndpoint: Sendable {
         _ = try await authenticate(request, clientID: clientID)
         guard try await server.stores.clients.delete(clientID: clientID) else { throw Self.rejected }
         await server.clients.invalidate(id: clientID)
+        // RFC 7592 §2.3: the server "SHOULD immediately invalidate all existing ... tokens" of a deleted client.
+        _ = try await server.stores.tokens.revokeAll(clientID: clientID, now: server.clock.now())
         return Response(status: .noContent, headers: Responses.noStore)
     }
 

@@ -60,6 +60,8 @@ public protocol TokenStore: Sendable {
     func revoke(tokenHash: String, now: Date) async throws -> Bool
     /// Revokes every token of a grant (code replay, refresh token revocation). Returns how many changed.
     func revokeAll(grantID: String, now: Date) async throws -> Int
+    /// Revokes every token issued to a client (the client was deleted, RFC 7592 §2.3). Returns how many changed.
+    func revokeAll(clientID: String, now: Date) async throws -> Int
     /// Moves a token's expiry forward to `expiresAt` when that is earlier, never later, in one statement; a
     /// revoked token is left alone. A rotated refresh token keeps working until then (FAPI 2.0 SP §5.3.2.1 Note 1).
     /// Returns whether an unrevoked token was found.

@@ -181,4 +181,21 @@ struct RegistrationManagementEndpointTests {
             #expect(again.status == .unauthorized)
         }
     }
+
+    @Test("DELETE revokes the client's tokens at once (RFC 7592 2.3)")
+    func deleteRevokesTokens() async throws {
+        let test = try await Registration.server()
+        let key = try JWSSigningKey.generate(.es256, kid: "mgmt-delete-tokens")
+        try await test.withFlow { flow in
+            let registered = try await flow.registerClient(Registration.metadata(key: key))
+            let token = TokenRecord(
+                tokenHash: "issued-before-delete", kind: .accessToken, tokenID: "jti-1", clientID: registered.clientID, userID: "u",
+                grantID: "g", scope: ["accounts"], authorizationDetails: nil, confirmation: ["jkt": "x"],
+                issuedAt: test.clock.now(), expiresAt: test.clock.now().addingTimeInterval(600))
+            try await test.server.stores.tokens.insert(token)
+            let response = try await flow.sendJSON(.delete, registered.path, body: nil, bearer: registered.registrationAccessToken)
+            #expect(response.status == .noContent)
+            #expect(try await test.server.stores.tokens.find(tokenHash: "issued-before-delete")?.revokedAt != nil)
+        }
+    }
 }

@@ -52,4 +52,20 @@ extension StorageConformanceTests {
             #expect(try await database.backend.purgeExpired(before: StorageFixture.at(1_000)) == 1, "only r-old, re-recorded above")
         }
     }
+
+    @Test("tokens: revokeAll(clientID:) revokes every token of that client and no other", arguments: StorageTestBackend.underTest)
+    func tokensRevokeAllOfClient(_ backend: StorageTestBackend) async throws {
+        try await backend.withStores { stores in
+            try await stores.tokens.insert(StorageFixture.token("a1"))
+            try await stores.tokens.insert(StorageFixture.token("a2", kind: .refreshToken))
+            var other = StorageFixture.token("b1")
+            other.clientID = "client-2"
+            try await stores.tokens.insert(other)
+            #expect(try await stores.tokens.revokeAll(clientID: "client-1", now: StorageFixture.at(10)) == 2)
+            #expect(try await stores.tokens.revokeAll(clientID: "client-1", now: StorageFixture.at(20)) == 0)
+            #expect(try await stores.tokens.find(tokenHash: "a1")?.revokedAt == StorageFixture.at(10))
+            #expect(try await stores.tokens.find(tokenHash: "a2")?.revokedAt == StorageFixture.at(10))
+            #expect(try await stores.tokens.find(tokenHash: "b1")?.revokedAt == nil)
+        }
+    }
 }
