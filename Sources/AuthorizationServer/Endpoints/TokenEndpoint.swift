@@ -4,7 +4,7 @@ import OAuthCore
 
 /// OAuth 2.0 token endpoint (RFC 6749 §3.2, §5.1–5.2).
 ///
-/// Steps: parse the form → authenticate the client → check the `grant_type` is one Kura implements and the client is
+/// Steps: parse the form → authenticate the client (its assertion's `jti` recorded after the DPoP check) → check the `grant_type` is one Kura implements and the client is
 /// registered for → verify the DPoP proof (RFC 9449 §4.3; a server nonce where configured, §8) and bind the sender →
 /// dispatch by exact key → JSON response with `Cache-Control: no-store`.
 struct TokenEndpoint: Sendable {
@@ -16,7 +16,7 @@ struct TokenEndpoint: Sendable {
 
     func handle(_ request: Request, context: KuraRequestContext) async throws -> Response {
         let form = try await request.formParameters()
-        let client = try await AuthenticateClient(server: server)(form, certificate: context.clientCertificate)
+        let client = try await AuthenticateClient(server: server)(form, certificate: context.clientCertificate, deferAssertionReplayCheck: true)
         let grantType = try form.required("grant_type")
         guard Self.grantTypes.contains(grantType) else {
             throw OAuthError(.unsupportedGrantType, "grant_type \(grantType.prefix(40)) is not supported")
@@ -27,6 +27,8 @@ struct TokenEndpoint: Sendable {
         let dpop = try await VerifyDPoPProof(server: server)(
             headers: request.headerValues("DPoP"), method: "POST", url: server.configuration.url(OAuthServer.Path.token),
             clientID: client.client.id)
+        // After the DPoP nonce check: a use_dpop_nonce refusal leaves the assertion unused for the retry.
+        try await client.recordAssertionUse(in: server.stores.replay)
         let certificate = await context.clientCertificateDER()
         // SP §5.3.2.1-4: decided before any grant consumes anything, so a client that forgot the proof can retry.
         let sender = try BindSender()(dpop: dpop, clientCertificateDER: certificate, client: client.client)

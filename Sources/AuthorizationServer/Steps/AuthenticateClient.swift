@@ -6,6 +6,21 @@ import OAuthJOSE
 public struct AuthenticatedClient: Sendable {
     public let client: Client
     public let method: ClientAuthenticationMethod
+    /// The client assertion's `jti`, when its single use is still to be recorded (`deferAssertionReplayCheck`).
+    let pendingAssertion: (id: String, expiresAt: Date)?
+
+    init(client: Client, method: ClientAuthenticationMethod, pendingAssertion: (id: String, expiresAt: Date)? = nil) {
+        self.client = client
+        self.method = method
+        self.pendingAssertion = pendingAssertion
+    }
+
+    /// Records the deferred assertion `jti` (RFC 7523 §3): a second use of the same assertion fails here.
+    func recordAssertionUse(in replay: any ReplayCache) async throws {
+        guard let pending = pendingAssertion else { return }
+        let fresh = try await replay.recordFirstUse(namespace: "client_assertion:\(client.id)", id: pending.id, expiresAt: pending.expiresAt)
+        guard fresh else { throw OAuthError.invalidClient("The client assertion was already used (jti replay)") }
+    }
 }
 
 /// Authenticates the client of a back-channel request: PAR, token, revocation, introspection
@@ -22,7 +37,11 @@ struct AuthenticateClient: Sendable {
 
     /// - Parameter certificate: the request's client certificate (`KuraRequestContext.clientCertificate`); without
     ///   it mutual-TLS clients cannot authenticate.
-    func callAsFunction(_ form: FormParameters, certificate: ClientCertificate? = nil) async throws -> AuthenticatedClient {
+    /// - Parameter deferAssertionReplayCheck: verify the assertion but leave recording its `jti` to the caller
+    ///   (`AuthenticatedClient.recordAssertionUse`), so a request refused for a missing DPoP server nonce (RFC 9449 §8)
+    ///   can be retried with the same assertion: nothing is persisted by that refusal.
+    func callAsFunction(_ form: FormParameters, certificate: ClientCertificate? = nil,
+                        deferAssertionReplayCheck: Bool = false) async throws -> AuthenticatedClient {
         if form.value("client_secret") != nil {
             throw OAuthError.invalidClient("client_secret authentication is not allowed (FAPI 2.0 SP 5.3.2.1-6)")
         }
@@ -45,9 +64,10 @@ struct AuthenticateClient: Sendable {
         let verifier = ClientAssertionVerifier(issuer: server.configuration.issuer, allowedAlgorithms: server.configuration.acceptedAlgorithms)
         let keys = try await server.clientKeys.keys(for: client, kid: parsed.kid)
         let verified = try verifier.verify(assertion, clientID: client.id, keys: keys, now: server.clock.now())
-        let fresh = try await server.stores.replay.recordFirstUse(
-            namespace: "client_assertion:\(client.id)", id: verified.jti, expiresAt: verified.expiresAt.addingTimeInterval(60))
-        guard fresh else { throw OAuthError.invalidClient("The client assertion was already used (jti replay)") }
+        let authenticated = AuthenticatedClient(client: client, method: .privateKeyJWT,
+                                                pendingAssertion: (verified.jti, verified.expiresAt.addingTimeInterval(60)))
+        if deferAssertionReplayCheck { return authenticated }
+        try await authenticated.recordAssertionUse(in: server.stores.replay)
         return AuthenticatedClient(client: client, method: .privateKeyJWT)
     }
 
