@@ -27,6 +27,9 @@ public enum KuraClientError: Error, Sendable, Equatable, CustomStringConvertible
     case invalidIDToken(IDTokenVerifier.Failure)
     /// The access token is not a JWT this client can verify (RFC 9068 §4), or failed a check.
     case invalidAccessToken(String)
+    /// The UserInfo response's `sub` is missing or not the ID token's (OpenID Connect Core §5.3.2: its values "MUST
+    /// NOT be used").
+    case userInfoSubjectMismatch(expected: String, actual: String?)
     /// Signing a client assertion or DPoP proof failed (RFC 7515 §5.1).
     case signingFailed(String)
     /// The authorization server showed the login form again after credentials were submitted.
@@ -54,6 +57,7 @@ public enum KuraClientError: Error, Sendable, Equatable, CustomStringConvertible
         case .invalidSignedAuthorizationResponse(let why): "invalid signed (JARM) authorization response: \(why)"
         case .invalidIDToken(let failure): "invalid ID token: \(failure)"
         case .invalidAccessToken(let why): "invalid access token: \(why)"
+        case .userInfoSubjectMismatch(let expected, let actual): "UserInfo sub \(actual ?? "none") is not the ID token's \(expected)"
         case .signingFailed(let why): "signing failed: \(why)"
         case .loginRejected(let message): "login rejected: \(message)"
         case .otpRequired: "the login page asks for a one-time password"

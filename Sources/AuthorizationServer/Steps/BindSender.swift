@@ -37,7 +37,8 @@ public enum SenderBinding: Sendable, Equatable {
 /// Kura issues no bearer tokens (SP §5.3.2.1-4). Checked before anything single-use is consumed.
 ///
 /// A client registered with `tls_client_certificate_bound_access_tokens: true` (RFC 8705 §3.4) gets certificate-bound
-/// tokens only: its request must present the certificate and must not carry a DPoP proof.
+/// tokens only: its request must present the certificate and must not carry a DPoP proof. A client registered with
+/// `dpop_bound_access_tokens: true` (RFC 9449 §5.2) must send a DPoP proof with every token request.
 struct BindSender: Sendable {
     func callAsFunction(dpop: VerifiedDPoPProof?, clientCertificateDER: [UInt8]?, client: Client? = nil) throws(OAuthError) -> SenderBinding {
         if client?.usesCertificateBoundAccessTokens == true {
@@ -48,6 +49,9 @@ struct BindSender: Sendable {
                 throw OAuthError.invalidRequest("This client is registered for certificate-bound access tokens (RFC 8705 3.4): present its TLS client certificate")
             }
             return .mutualTLS(certificateThumbprint: SenderBinding.certificateThumbprint(der: der))
+        }
+        if client?.usesDPoPBoundAccessTokens == true, dpop == nil {
+            throw OAuthError.invalidRequest("This client is registered for DPoP-bound access tokens (RFC 9449 5.2): send a DPoP proof")
         }
         if let dpop { return .dpop(jkt: dpop.jkt) }
         if let der = clientCertificateDER { return .mutualTLS(certificateThumbprint: SenderBinding.certificateThumbprint(der: der)) }
