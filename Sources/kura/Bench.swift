@@ -15,10 +15,10 @@ import OAuthJOSE
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmark a kura serve child process over HTTPS (127.0.0.1, SQLite on disk).",
-        subcommands: [TokenBench.self, FlowBench.self])
+        subcommands: [TokenBench.self, ClientCredentialsBench.self, RefreshBench.self, IntrospectBench.self, FlowBench.self])
 }
 
-/// Options both benches share.
+/// Options every bench shares.
 struct BenchOptions: ParsableArguments {
     @Option(help: "Upper bound on the timed phase in seconds; the phase stops early (and says so) when reached.")
     var timeLimit: Int = 120
@@ -41,29 +41,31 @@ struct BenchSeed {
     let backend: any StorageBackend
     let server: OAuthServer
     let clientKey: JWSSigningKey
+    let clientAuth: BenchClientAuth
 
     /// Opens the server's SQLite file in this process (`Database.open`), migrates it and registers the partner
-    /// client (ES256 private_key_jwt, through the same validator as `kura clients add`).
-    static func open(_ benchServer: BenchServer) async throws -> BenchSeed {
+    /// client (through the same validator as `kura clients add`): ES256 private_key_jwt, or `tls_client_auth` with
+    /// the bench's client certificate and certificate-bound tokens.
+    static func open(_ benchServer: BenchServer, clientAuth: BenchClientAuth = .privateKeyJWT) async throws -> BenchSeed {
         var logger = Logger(label: "kura-bench")
         logger.logLevel = .warning
         let backend = try Database.open(benchServer.databaseURL, logger: logger)
         try await backend.migrate()
         let server = OAuthServer(configuration: ServerConfiguration(issuer: benchServer.issuer), stores: backend.stores, logger: logger)
         let key = try JWSSigningKey.generate(.es256, kid: "bench-partner-1")
-        let metadata: [String: JSONValue] = [
-            "client_name": "Bench Partner",
-            "redirect_uris": [.string(redirectURI)],
-            "token_endpoint_auth_method": "private_key_jwt",
-            "token_endpoint_auth_signing_alg": "ES256",
-            "grant_types": ["authorization_code"],
-            "scope": "openid accounts",
-            "jwks": .object(JWKSet(keys: [key.publicJWK]).publicJSON),
-        ]
-        let validated = try ClientMetadataValidator(configuration: server.configuration).validate(metadata)
+        let validated = try ClientMetadataValidator(configuration: server.configuration).validate(clientAuth.metadata(clientKey: key))
         let now = Date()
-        try await server.stores.clients.insert(ClientRecord(clientID: clientID, metadata: validated, createdAt: now, updatedAt: now))
-        return BenchSeed(backend: backend, server: server, clientKey: key)
+        try await server.stores.clients.insert(ClientRecord(clientID: clientAuth.clientID, metadata: validated, createdAt: now, updatedAt: now))
+        return BenchSeed(backend: backend, server: server, clientKey: key, clientAuth: clientAuth)
+    }
+
+    /// A grant of `scope` by customer `userID` to the bench client, as the consent step creates it. Returns its id.
+    func insertGrant(userID: String, scope: [String], now: Date) async throws -> String {
+        let id = SystemRandom().token()
+        try await server.stores.grants.insert(GrantRecord(
+            id: id, clientID: clientAuth.clientID, userID: userID, scope: scope, authorizationDetails: nil,
+            createdAt: now, updatedAt: now, expiresAt: nil))
+        return id
     }
 
     /// Customers `prefix-0`…: one password for all (so its scrypt hash is computed once here: the server still runs
@@ -84,10 +86,11 @@ struct BenchSeed {
 }
 
 extension BenchServer {
-    /// An AsyncHTTPClient over HTTP/1.1 with up to `connections` keep-alive connections, trusting only the dev CA.
-    func makeHTTPClient(connections: Int) throws -> HTTPClient {
+    /// An AsyncHTTPClient over HTTP/1.1 with up to `connections` keep-alive connections, trusting only the dev CA,
+    /// presenting the bench's client certificate for `.mtls`.
+    func makeHTTPClient(connections: Int, clientAuth: BenchClientAuth = .privateKeyJWT) throws -> HTTPClient {
         var configuration = HTTPClient.Configuration(
-            tlsConfiguration: try tlsConfiguration(), redirectConfiguration: .disallow,
+            tlsConfiguration: try tlsConfiguration(presentCertificate: clientAuth == .mtls), redirectConfiguration: .disallow,
             timeout: .init(connect: .seconds(10), read: .seconds(30)),
             connectionPool: .init(idleTimeout: .seconds(120), concurrentHTTP1ConnectionsPerHostSoftLimit: connections),
             decompression: .disabled)
@@ -97,13 +100,13 @@ extension BenchServer {
 
     /// Seeds the database (before the server starts, so no two processes write at once), runs `body` against the
     /// started server, and always stops it and removes the data folder afterwards.
-    static func run<S, T>(_ options: BenchOptions, connections: Int,
+    static func run<S, T>(_ options: BenchOptions, connections: Int, clientAuth: BenchClientAuth = .privateKeyJWT,
                           seed: (BenchServer) async throws -> S,
                           body: (BenchServer, HTTPClient, S) async throws -> T) async throws -> T {
         BenchChildGuard.shared.install()
         let server = try BenchServer(parent: options.tmpDir)
         if !options.keepData { BenchChildGuard.shared.setDirectory(server.directory) }
-        let http = try server.makeHTTPClient(connections: connections)
+        let http = try server.makeHTTPClient(connections: connections, clientAuth: clientAuth)
         do {
             let seeded = try await seed(server)
             try await server.start(http: http)

@@ -3,14 +3,18 @@ import Foundation
 import KuraServer
 import NIOCore
 import NIOSSL
+import X509
 
 /// A `kura serve` child process for `kura bench`: the same binary, on 127.0.0.1 and a free port, over HTTPS with a
-/// fresh development CA, on a SQLite file in a temporary folder. `stop()` always ends it; SIGINT/SIGTERM to the
-/// bench end it too (see `BenchChildGuard`).
+/// fresh development CA, on a SQLite file in a temporary folder. The child trusts that CA for `tls_client_auth`
+/// (`--mtls-ca`), which issued the bench's client certificate. `stop()` always ends it; SIGINT/SIGTERM to the bench
+/// end it too (see `BenchChildGuard`).
 final class BenchServer: @unchecked Sendable {
     let directory: URL
     let port: Int
     let pki: DevelopmentPKI
+    /// The mTLS bench client's certificate (subject `BenchClientAuth.mutualTLSSubjectDN`), issued by `pki`'s CA.
+    let clientCertificate: DevelopmentClientCertificate
     private(set) var process: Process?
 
     var issuer: String { "https://127.0.0.1:\(port)" }
@@ -31,6 +35,8 @@ final class BenchServer: @unchecked Sendable {
         directory = URL(fileURLWithPath: String(cString: made))
         pki = try DevelopmentPKI.generate(hosts: ["127.0.0.1", "localhost"])
         try pki.write(to: directory.appendingPathComponent("tls"))
+        clientCertificate = try pki.issueClientCertificate(
+            subject: DistinguishedName { OrganizationName("Kura Bench"); CommonName(BenchClientAuth.mtls.clientID) })
         port = try Self.freePort()
     }
 
@@ -42,7 +48,7 @@ final class BenchServer: @unchecked Sendable {
         child.arguments = [
             "serve", "--database", databaseURL, "--issuer", issuer, "--host", "127.0.0.1", "--port", String(port),
             "--tls-cert", tlsDirectory.appendingPathComponent("server.pem").path,
-            "--tls-key", tlsDirectory.appendingPathComponent("server-key.pem").path,
+            "--tls-key", tlsDirectory.appendingPathComponent("server-key.pem").path, "--mtls-ca", caFile,
         ]
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
@@ -93,12 +99,17 @@ final class BenchServer: @unchecked Sendable {
         return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
     }
 
-    /// The client's TLS settings: only the development CA is trusted, with full verification.
-    func tlsConfiguration() throws -> TLSConfiguration {
+    /// The client's TLS settings: only the development CA is trusted, with full verification; with
+    /// `presentCertificate`, the client certificate (RFC 8705) is offered.
+    func tlsConfiguration(presentCertificate: Bool = false) throws -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv12
         tls.certificateVerification = .fullVerification
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(pki.caCertificatePEM.utf8)))
+        if presentCertificate {
+            tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(clientCertificate.certificatePEM.utf8)).map { .certificate($0) }
+            tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(clientCertificate.privateKeyPEM.utf8), format: .pem))
+        }
         return tls
     }
 
