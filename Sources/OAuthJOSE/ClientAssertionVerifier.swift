@@ -45,18 +45,28 @@ public struct ClientAssertionVerifier: Sendable {
     public func verify(
         _ assertion: String, clientID: String, keys: JWKSet, now: Date
     ) throws(OAuthError) -> VerifiedClientAssertion {
+        let jws: CompactJWS
+        do { jws = try CompactJWS.parse(assertion) } catch {
+            throw OAuthError.invalidClient("client assertion rejected: \(error.reason)", detail: "client_id=\(clientID)")
+        }
+        return try verify(jws, clientID: clientID, keys: keys, now: now)
+    }
+
+    /// `verify(_:clientID:keys:now:)` for an assertion the caller has already parsed (to learn the claimed client).
+    public func verify(
+        _ jws: CompactJWS, clientID: String, keys: JWKSet, now: Date
+    ) throws(OAuthError) -> VerifiedClientAssertion {
         do {
-            return try check(assertion, clientID: clientID, keys: keys, now: now)
+            return try check(jws, clientID: clientID, keys: keys, now: now)
         } catch {
             throw OAuthError.invalidClient(
                 "client assertion rejected: \(error.reason)", detail: "client_id=\(clientID)")
         }
     }
 
-    private func check(_ assertion: String, clientID: String, keys: JWKSet, now: Date) throws(JOSEError)
+    private func check(_ jws: CompactJWS, clientID: String, keys: JWKSet, now: Date) throws(JOSEError)
         -> VerifiedClientAssertion
     {
-        let jws = try CompactJWS.parse(assertion)
         let key = try jws.verify(with: keys, allowed: allowedAlgorithms)
         let claims = try jws.payloadObject()
 

@@ -63,7 +63,7 @@ struct AuthenticateClient: Sendable {
         }
         let verifier = ClientAssertionVerifier(issuer: server.configuration.issuer, allowedAlgorithms: server.configuration.acceptedAlgorithms)
         let keys = try await server.clientKeys.keys(for: client, kid: parsed.kid)
-        let verified = try verifier.verify(assertion, clientID: client.id, keys: keys, now: server.clock.now())
+        let verified = try verifier.verify(parsed, clientID: client.id, keys: keys, now: server.clock.now())
         let authenticated = AuthenticatedClient(client: client, method: .privateKeyJWT,
                                                 pendingAssertion: (verified.jti, verified.expiresAt.addingTimeInterval(60)))
         if deferAssertionReplayCheck { return authenticated }
