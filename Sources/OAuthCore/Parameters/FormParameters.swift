@@ -12,12 +12,19 @@ public struct FormParameters: Sendable, Equatable {
     /// with `+` as space.
     /// - Throws: `OAuthError(.invalidRequest)` for a repeated parameter or malformed percent-encoding.
     public init(parsing body: some StringProtocol) throws(OAuthError) {
+        // Split on bytes, not Characters: `&`, `=`, `+` and `%` are ASCII, and grapheme breaking was measurable.
+        let bytes = Array(body.utf8)
         var result: [String: String] = [:]
-        for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = Self.decode(parts[0]), let value = Self.decode(parts.count > 1 ? parts[1] : "") else {
-                throw .invalidRequest("Malformed form encoding")
-            }
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "&")) ?? bytes.count
+            let pair = bytes[start..<end]
+            start = end + 1
+            guard !pair.isEmpty else { continue }
+            let equals = pair.firstIndex(of: UInt8(ascii: "="))
+            guard let name = Self.decode(pair[pair.startIndex..<(equals ?? pair.endIndex)]),
+                  let value = Self.decode(equals.map { pair[($0 + 1)...] } ?? [])
+            else { throw .invalidRequest("Malformed form encoding") }
             if name.isEmpty { continue }
             guard result[name] == nil else {
                 throw .invalidRequest("Parameter '\(Self.safeName(name))' is included more than once")
@@ -70,10 +77,10 @@ public struct FormParameters: Sendable, Equatable {
         return out
     }
 
-    static func decode(_ part: some StringProtocol) -> String? {
+    static func decode(_ part: ArraySlice<UInt8>) -> String? {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(part.utf8.count)
-        var it = part.utf8.makeIterator()
+        bytes.reserveCapacity(part.count)
+        var it = part.makeIterator()
         while let c = it.next() {
             switch c {
             case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
