@@ -21,8 +21,35 @@ struct PostgresReplayCache: ReplayCache {
         ).isEmpty
     }
 
+    func recordFirstUse(_ entries: [ReplayEntry]) async throws -> ReplayEntry? {
+        do {
+            try await db.client.withTransaction(logger: db.logger) { connection in
+                for entry in entries {
+                    let expiresAt = PostgresCoding.millis(entry.expiresAt)
+                    let inserted = try await connection.query(
+                        """
+                        INSERT INTO replay_cache (namespace, id, expires_at) VALUES (\(entry.namespace), \(entry.id), \(expiresAt))
+                        ON CONFLICT DO NOTHING
+                        RETURNING id
+                        """, logger: db.logger
+                    ).collect()
+                    if inserted.isEmpty { throw AlreadySeen(entry: entry) }   // rolls the transaction back
+                }
+            }
+            return nil
+        } catch let error as PostgresTransactionError {
+            if let seen = error.closureError as? AlreadySeen { return seen.entry }
+            throw error
+        }
+    }
+
     func purge(now: Date) async throws -> Int {
         let now = PostgresCoding.millis(now)
         return try await db.rows("DELETE FROM replay_cache WHERE expires_at < \(now) RETURNING id").count
     }
+}
+
+/// Thrown inside a transaction to roll it back when an identifier was already recorded.
+struct AlreadySeen: Error {
+    let entry: ReplayEntry
 }

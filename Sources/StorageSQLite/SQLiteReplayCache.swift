@@ -18,10 +18,31 @@ struct SQLiteReplayCache: ReplayCache {
         }
     }
 
+    func recordFirstUse(_ entries: [ReplayEntry]) async throws -> ReplayEntry? {
+        do {
+            try await db.write { db in
+                for entry in entries {
+                    try db.execute(
+                        sql: "INSERT INTO replay_cache (namespace, id, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                        arguments: [entry.namespace, entry.id, SQLiteCoding.millis(entry.expiresAt)])
+                    if db.changesCount != 1 { throw AlreadySeen(entry: entry) }   // rolls the transaction back
+                }
+            }
+            return nil
+        } catch let seen as AlreadySeen {
+            return seen.entry
+        }
+    }
+
     func purge(now: Date) async throws -> Int {
         try await db.write { db in
             try db.execute(sql: "DELETE FROM replay_cache WHERE expires_at < ?", arguments: [SQLiteCoding.millis(now)])
             return db.changesCount
         }
     }
+}
+
+/// Thrown inside a write transaction to roll it back when an identifier was already recorded.
+struct AlreadySeen: Error {
+    let entry: ReplayEntry
 }

@@ -24,11 +24,13 @@ struct TokenEndpoint: Sendable {
         guard client.client.grantTypes.contains(grantType) else {
             throw OAuthError(.unauthorizedClient, "This client is not registered for the \(grantType) grant")
         }
-        let dpop = try await VerifyDPoPProof(server: server)(
+        let verifyProof = VerifyDPoPProof(server: server)
+        let dpop = try await verifyProof.verifyWithoutRecording(
             headers: request.headerValues("DPoP"), method: "POST", url: server.configuration.url(OAuthServer.Path.token),
             clientID: client.client.id)
-        // After the DPoP nonce check: a use_dpop_nonce refusal leaves the assertion unused for the retry.
-        try await client.recordAssertionUse(in: server.stores.replay)
+        // After the DPoP nonce check, so a use_dpop_nonce refusal leaves the assertion unused for the retry; both
+        // jtis in one transaction.
+        try await client.recordSingleUse(in: server.stores.replay, with: dpop.map { [verifyProof.replayEntry($0)] } ?? [])
         let certificate = await context.clientCertificateDER()
         // SP §5.3.2.1-4: decided before any grant consumes anything, so a client that forgot the proof can retry.
         let sender = try BindSender()(dpop: dpop, clientCertificateDER: certificate, client: client.client)

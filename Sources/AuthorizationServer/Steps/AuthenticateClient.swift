@@ -15,11 +15,23 @@ public struct AuthenticatedClient: Sendable {
         self.pendingAssertion = pendingAssertion
     }
 
-    /// Records the deferred assertion `jti` (RFC 7523 §3): a second use of the same assertion fails here.
+    /// The deferred assertion `jti` as a replay-cache entry (RFC 7523 §3), if any.
+    var assertionReplayEntry: ReplayEntry? {
+        pendingAssertion.map { ReplayEntry(namespace: "client_assertion:\(client.id)", id: $0.id, expiresAt: $0.expiresAt) }
+    }
+
+    /// Records the deferred assertion `jti` and, in the same transaction, any `others` (a DPoP proof's `jti`):
+    /// a second use of either fails here, and nothing is recorded unless all are new.
+    func recordSingleUse(in replay: any ReplayCache, with others: [ReplayEntry] = []) async throws {
+        let entries = (assertionReplayEntry.map { [$0] } ?? []) + others
+        guard !entries.isEmpty, let seen = try await replay.recordFirstUse(entries) else { return }
+        if seen == assertionReplayEntry { throw OAuthError.invalidClient("The client assertion was already used (jti replay)") }
+        throw OAuthError.invalidDPoPProof("The DPoP proof was already used (jti replay)")
+    }
+
+    /// `recordSingleUse` for the assertion alone.
     func recordAssertionUse(in replay: any ReplayCache) async throws {
-        guard let pending = pendingAssertion else { return }
-        let fresh = try await replay.recordFirstUse(namespace: "client_assertion:\(client.id)", id: pending.id, expiresAt: pending.expiresAt)
-        guard fresh else { throw OAuthError.invalidClient("The client assertion was already used (jti replay)") }
+        try await recordSingleUse(in: replay)
     }
 }
 

@@ -13,15 +13,30 @@ struct VerifyDPoPProof: Sendable {
     ///   checked; a resource server demands its own with `DPoPNonceCheck.resourceServer` (§9).
     func callAsFunction(headers: [String], method: String, url: String, accessToken: String? = nil,
                         clientID: String? = nil) async throws -> VerifiedDPoPProof? {
+        guard let proof = try await verifyWithoutRecording(headers: headers, method: method, url: url, accessToken: accessToken,
+                                                           clientID: clientID)
+        else { return nil }
+        guard try await server.stores.replay.recordFirstUse([replayEntry(proof)]) == nil else {
+            throw OAuthError.invalidDPoPProof("The DPoP proof was already used (jti replay)")
+        }
+        return proof
+    }
+
+    /// Every check but the replay cache: the caller records `replayEntry(proof)` itself, together with other
+    /// single-use values in one transaction (`AuthenticatedClient.recordSingleUse`).
+    func verifyWithoutRecording(headers: [String], method: String, url: String, accessToken: String? = nil,
+                                clientID: String? = nil) async throws -> VerifiedDPoPProof? {
         guard !headers.isEmpty else { return nil }
         let lifetimes = server.configuration.lifetimes
         let verifier = DPoPProofVerifier(allowedAlgorithms: server.configuration.acceptedAlgorithms, maxAge: lifetimes.dpopProofMaxAge)
         let proof = try verifier.verify(headerValues: headers, method: method, url: url, accessToken: accessToken, now: server.clock.now())
         if accessToken == nil { try await DPoPNonceCheck(server: server).authorizationServer(proof, clientID: clientID) }
-        let fresh = try await server.stores.replay.recordFirstUse(
-            namespace: "dpop:\(proof.jkt)", id: proof.jti,
-            expiresAt: proof.issuedAt.addingTimeInterval(lifetimes.dpopProofMaxAge + 60))
-        guard fresh else { throw OAuthError.invalidDPoPProof("The DPoP proof was already used (jti replay)") }
         return proof
+    }
+
+    /// RFC 9449 §11.1: a proof's `jti` is remembered for as long as the proof could be accepted.
+    func replayEntry(_ proof: VerifiedDPoPProof) -> ReplayEntry {
+        ReplayEntry(namespace: "dpop:\(proof.jkt)", id: proof.jti,
+                    expiresAt: proof.issuedAt.addingTimeInterval(server.configuration.lifetimes.dpopProofMaxAge + 60))
     }
 }
