@@ -32,8 +32,13 @@ public actor ClientKeyResolver {
     }
 
     /// The keys to verify `client`'s signatures with; `kid` is the JWS header's key id, if any.
-    public func keys(for client: Client, kid: String?) async throws -> JWKSet {
+    /// Registered `jwks` are returned without entering the actor (no hop on the common path).
+    public nonisolated func keys(for client: Client, kid: String?) async throws -> JWKSet {
         guard let uri = client.jwksURI else { return client.jwks }
+        return try await fetchedKeys(uri: uri, kid: kid)
+    }
+
+    private func fetchedKeys(uri: String, kid: String?) async throws -> JWKSet {
         let now = clock.now()
         if let cached = cache[uri], now.timeIntervalSince(cached.fetchedAt) < cacheLifetime {
             let known = kid.map { !cached.keys.keys(withKID: $0).isEmpty } ?? true

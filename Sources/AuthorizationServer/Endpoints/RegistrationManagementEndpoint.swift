@@ -44,7 +44,7 @@ struct RegistrationManagementEndpoint: Sendable {
         record.updatedAt = server.clock.now()
         do {
             try await server.stores.clients.update(record)
-            await server.clients.invalidate(id: record.clientID)
+            server.clients.invalidate(id: record.clientID)
         } catch StorageError.notFound {
             throw Self.rejected // deleted since it was authenticated
         }
@@ -57,7 +57,7 @@ struct RegistrationManagementEndpoint: Sendable {
     func delete(_ request: Request, clientID: String) async throws -> Response {
         _ = try await authenticate(request, clientID: clientID)
         guard try await server.stores.clients.delete(clientID: clientID) else { throw Self.rejected }
-        await server.clients.invalidate(id: clientID)
+        server.clients.invalidate(id: clientID)
         // RFC 7592 §2.3: the server "SHOULD immediately invalidate all existing ... tokens" of a deleted client.
         _ = try await server.stores.tokens.revokeAll(clientID: clientID, now: server.clock.now())
         return Response(status: .noContent, headers: Responses.noStore)
