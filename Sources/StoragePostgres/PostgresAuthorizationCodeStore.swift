@@ -28,12 +28,13 @@ struct PostgresAuthorizationCodeStore: AuthorizationCodeStore {
             duplicate: "authorization code")
     }
 
-    func consume(codeHash: String, now: Date) async throws -> ConsumeResult<AuthorizationCodeRecord> {
+    func consume(codeHash: String, clientID: String?, now: Date) async throws -> ConsumeResult<AuthorizationCodeRecord> {
         let now = PostgresCoding.millis(now)
         if let row = try await db.row(
             """
             UPDATE authorization_codes SET consumed_at = \(now)
             WHERE code_hash = \(codeHash) AND consumed_at IS NULL AND expires_at > \(now)
+              AND (\(clientID)::text IS NULL OR client_id = \(clientID))
             RETURNING *
             """)
         {
@@ -42,6 +43,7 @@ struct PostgresAuthorizationCodeStore: AuthorizationCodeStore {
         guard let row = try await db.row("SELECT * FROM authorization_codes WHERE code_hash = \(codeHash)") else {
             return .notFound
         }
+        if let clientID, try row.value("client_id", as: String.self) != clientID { return .notFound }
         if try row.value("consumed_at", as: Int64?.self) != nil {
             return .alreadyConsumed(try AuthorizationCodeRecord(postgresRow: row))
         }

@@ -11,7 +11,7 @@ struct AuthorizationCodeGrant: Sendable {
         let code = try form.required("code")
         let now = server.clock.now()
         let record: AuthorizationCodeRecord
-        switch try await server.stores.codes.consume(codeHash: CredentialHash.of(code), now: now) {
+        switch try await server.stores.codes.consume(codeHash: CredentialHash.of(code), clientID: client.client.id, now: now) {
         case .consumed(let r): record = r
         case .alreadyConsumed(let r):
             // RFC 6749 §4.1.2: a reused code revokes the tokens issued from it. The grant first, then its tokens:

@@ -35,5 +35,15 @@ public struct AuthorizationCodeRecord: Sendable, Codable, Hashable {
 /// token endpoint can revoke the grant (RFC 6749 §4.1.2).
 public protocol AuthorizationCodeStore: Sendable {
     func insert(_ record: AuthorizationCodeRecord) async throws
-    func consume(codeHash: String, now: Date) async throws -> ConsumeResult<AuthorizationCodeRecord>
+    /// Consumes the code. With a `clientID`, only that client's code is touched (RFC 6749 §4.1.3: the code must have
+    /// been issued to the authenticated client): another client's attempt returns `.notFound` and leaves the code
+    /// usable by its own client, so a client that obtained someone else's code can neither redeem nor burn it.
+    func consume(codeHash: String, clientID: String?, now: Date) async throws -> ConsumeResult<AuthorizationCodeRecord>
+}
+
+extension AuthorizationCodeStore {
+    /// Consumes the code whoever it was issued to.
+    public func consume(codeHash: String, now: Date) async throws -> ConsumeResult<AuthorizationCodeRecord> {
+        try await consume(codeHash: codeHash, clientID: nil, now: now)
+    }
 }

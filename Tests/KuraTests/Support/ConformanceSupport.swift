@@ -70,8 +70,8 @@ struct AuditedCodeStore: AuthorizationCodeStore {
         try await base.insert(record)
         audit.count { $0.codes += 1 }
     }
-    func consume(codeHash: String, now: Date) async throws -> ConsumeResult<AuthorizationCodeRecord> {
-        try await base.consume(codeHash: codeHash, now: now)
+    func consume(codeHash: String, clientID: String?, now: Date) async throws -> ConsumeResult<AuthorizationCodeRecord> {
+        try await base.consume(codeHash: codeHash, clientID: clientID, now: now)
     }
 }
 
