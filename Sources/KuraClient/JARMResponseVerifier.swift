@@ -10,8 +10,8 @@ import OAuthJOSE
 /// issuer (§2.4 step 3; MS §5.4 NOTE puts `iss` only here); `aud` is or contains the client_id (step 4); `exp` is
 /// present and not passed (step 5); every response parameter is a string.
 public struct JARMResponseVerifier: Sendable {
-    /// FAPI 2.0 SP §5.4.1-1.
-    public static let defaultAlgorithms: Set<JWSAlgorithm> = [.ps256, .es256, .edDSA]
+    /// FAPI 2.0 SP §5.4.1-1: the same set ID tokens are checked against.
+    public static let defaultAlgorithms = IDTokenVerifier.defaultAlgorithms
     /// The members of a code-flow response (RFC 6749 §4.1.2, §4.1.2.1) read from the JWT.
     static let parameterNames = ["code", "state", "error", "error_description", "error_uri"]
 
