@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "KuraClient", targets: ["KuraClient"]),
         .library(name: "OAuthCore", targets: ["OAuthCore"]),
         .library(name: "OAuthJOSE", targets: ["OAuthJOSE"]),
+        .library(name: "HTTPMessageSignatures", targets: ["HTTPMessageSignatures"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -29,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-structured-headers.git", from: "1.7.0"),
     ],
     targets: [
         // PURE spec logic: no HTTP, no database, no clock or RNG singletons.
@@ -64,15 +66,43 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // RFC 9421 HTTP Message Signatures and RFC 9530 Content-Digest, with the FAPI 2.0 HTTP Signatures profile.
+        .target(
+            name: "HTTPMessageSignatures",
+            dependencies: [
+                "OAuthCore", "OAuthJOSE",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
+            ],
+            swiftSettings: strict
+        ),
+        // PURE bank domain: money, accounts, the double-entry ledger contract, RAR detail types. No HTTP, no database.
+        .target(
+            name: "BankCore",
+            dependencies: ["OAuthCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        // The bank's resource API (accounts, transactions, identity, transfers) and the RAR consent policy.
+        .target(
+            name: "BankAPI",
+            dependencies: [
+                "BankCore", "AuthorizationServer", "HTTPMessageSignatures", "OAuthCore", "OAuthJOSE",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "StorageSQLite",
-            dependencies: ["AuthorizationServer", "OAuthCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["AuthorizationServer", "BankCore", "OAuthCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .target(
             name: "StoragePostgres",
             dependencies: [
-                "AuthorizationServer", "OAuthCore",
+                "AuthorizationServer", "BankCore", "OAuthCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -82,7 +112,7 @@ let package = Package(
         .target(
             name: "KuraClient",
             dependencies: [
-                "OAuthCore", "OAuthJOSE",
+                "OAuthCore", "OAuthJOSE", "HTTPMessageSignatures",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -95,6 +125,7 @@ let package = Package(
             name: "KuraServer",
             dependencies: [
                 "AuthorizationServer", "StorageSQLite", "StoragePostgres", "OAuthCore", "OAuthJOSE",
+                "BankCore", "BankAPI", "HTTPMessageSignatures",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
@@ -114,7 +145,7 @@ let package = Package(
         .executableTarget(
             name: "kura",
             dependencies: [
-                "KuraServer", "KuraClient", "AuthorizationServer", "OAuthCore", "OAuthJOSE",
+                "KuraServer", "KuraClient", "AuthorizationServer", "OAuthCore", "OAuthJOSE", "BankCore", "BankAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -129,7 +160,7 @@ let package = Package(
             name: "KuraTests",
             dependencies: [
                 "OAuthCore", "OAuthJOSE", "AuthorizationServer", "StorageSQLite", "StoragePostgres",
-                "KuraServer", "KuraClient",
+                "KuraServer", "KuraClient", "BankCore", "BankAPI", "HTTPMessageSignatures",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -139,6 +170,7 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
             ],
             swiftSettings: strict
         ),

@@ -15,7 +15,7 @@ if ((${#need_apt[@]})); then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 # Independent implementations the interop tests check Kura against.
-python3 -m pip install -q --disable-pip-version-check "joserfc==1.6.5" cryptography requests >/dev/null
+python3 -m pip install -q --disable-pip-version-check "joserfc==1.6.5" "http-message-signatures==3.0.0" cryptography requests >/dev/null
 
 export PGPORT=${PGPORT:-55432}
 eval "$(scripts/postgres-test-server.sh start)"

@@ -17,11 +17,15 @@ public struct OAuthServer: Sendable {
     /// Resolves clients' keys (`jwks` or `jwks_uri`).
     public let clientKeys: ClientKeyResolver
     public let logger: Logger
+    /// The `authorization_details` types the server understands (RFC 9396); nil refuses every `authorization_details`.
+    public let authorizationDetails: (any AuthorizationDetailsPolicy)?
 
     public init(configuration: ServerConfiguration, stores: Stores, clock: any WallClock = SystemClock(),
                 random: any RandomSource = SystemRandom(), passwordHasher: PasswordHasher = .init(),
-                fetchClientJWKS: ClientKeyResolver.Fetch? = nil, logger: Logger) {
+                fetchClientJWKS: ClientKeyResolver.Fetch? = nil, logger: Logger,
+                authorizationDetails: (any AuthorizationDetailsPolicy)? = nil) {
         self.configuration = configuration
+        self.authorizationDetails = authorizationDetails
         self.stores = stores
         self.clock = clock
         self.random = random

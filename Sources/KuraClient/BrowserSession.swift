@@ -29,10 +29,13 @@ public actor BrowserSession {
 
     /// Opens `url` (the PAR authorization URL), logs in and approves or denies consent.
     ///
+    /// - Parameter choosing: values of the consent page's checkboxes and radio buttons to tick before approving (e.g.
+    ///   the account IDs offered for RFC 9396 authorization details); see `HTMLForm.checking(_:)`.
     /// - Returns: the parsed redirect to the redirect URI: `code` on approval, `error` (`access_denied`) on denial.
     /// - Throws: `loginRejected` when the login form comes back, `otpRequired`, `authorizationPage` for an error
     ///   page (RFC 6749 §4.1.2.1: no redirect for an untrusted request), `issuerMismatch`, `tooManySteps`.
-    public func authorize(url: URL, username: String, password: String, otp: String? = nil, approve: Bool = true) async throws -> AuthorizationResponse {
+    public func authorize(url: URL, username: String, password: String, otp: String? = nil, approve: Bool = true,
+                          choosing: Set<String> = []) async throws -> AuthorizationResponse {
         var request = HTTPRequestMessage(method: "GET", url: url)
         var submittedCredentialForms: Set<[String]> = []
         for _ in 0..<maximumSteps {
@@ -64,7 +67,7 @@ public actor BrowserSession {
             }
             let choice = approve ? "approve" : "deny"
             if let consent = forms.first(where: { $0.button(named: choice) != nil }) {
-                request = try submit(consent, page: response.url, values: [:], submitter: consent.button(named: choice))
+                request = try submit(consent.checking(choosing), page: response.url, values: [:], submitter: consent.button(named: choice))
                 continue
             }
             throw KuraClientError.unexpectedPage(url: response.url.absoluteString, message: HTMLText.message(html))

@@ -37,6 +37,12 @@ public struct ClientConfiguration: Sendable {
     /// JARM (FAPI 2.0 Message Signing §5.4): `.jwt` or `.queryJWT` asks for a signed authorization response, which is
     /// then verified against the AS keys; a plain response is refused. Nil: no `response_mode` is sent (query).
     public var responseMode: ResponseMode? = nil
+    /// FAPI 2.0 HTTP Signatures (RFC 9421): sign every resource request with the `private_key_jwt` key (a key of the
+    /// client's registered JWKS; `keyid` = its `kid`). Off by default; needs `.privateKeyJWT` authentication.
+    public var signsResourceRequests = false
+    /// With `signsResourceRequests`: verify each resource response's `fapi-2-response` signature against the AS JWKS
+    /// (`jwks_uri`) and refuse a response without a valid one (`KuraClientError.invalidResponseSignature`).
+    public var verifiesResponseSignatures = true
 
     public init(
         issuer: URL, clientID: String, authentication: ClientAuthenticationMethod, redirectURI: URL,

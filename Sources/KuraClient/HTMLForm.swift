@@ -56,6 +56,22 @@ public struct HTMLForm: Sendable, Hashable {
     /// The first submit button called `name`.
     public func button(named name: String) -> Button? { buttons.first { $0.name == name } }
 
+    /// The form with every checkbox and radio button whose value is in `values` checked, as a user ticks them; checking
+    /// a radio button unchecks the others of its group (WHATWG HTML §4.10.5.1.16). Used for consent choices such as
+    /// the accounts of an RFC 9396 authorization detail.
+    public func checking(_ values: Set<String>) -> HTMLForm {
+        var form = self
+        for index in form.fields.indices where ["checkbox", "radio"].contains(form.fields[index].type) && values.contains(form.fields[index].value) {
+            if form.fields[index].type == "radio" {
+                for other in form.fields.indices where form.fields[other].type == "radio" && form.fields[other].name == form.fields[index].name {
+                    form.fields[other].checked = false
+                }
+            }
+            form.fields[index].checked = true
+        }
+        return form
+    }
+
     /// The URL to submit to: `action` resolved against the page URL (WHATWG HTML §4.10.21.3 step 10); an absent or
     /// empty action means the page URL itself.
     public func actionURL(relativeTo page: URL) -> URL? {

@@ -22,11 +22,17 @@ extension KuraClient {
     /// `Authorization: Bearer <token>`.
     public func send(method: String, url: URL, token: String, body: Data?, headers: HTTPHeaderFields = [:]) async throws -> HTTPResponseMessage {
         let scheme = dpop == nil ? "Bearer" : "DPoP"
-        return try await sendWithDPoP(method: method, url: url, accessToken: dpop == nil ? nil : token) {
+        var sent: HTTPRequestMessage?
+        let response = try await sendWithDPoP(method: method, url: url, accessToken: dpop == nil ? nil : token) {
             var request = HTTPRequestMessage(method: method, url: url, headers: headers, body: body)
             request.headers.set("Authorization", "\(scheme) \(token)")
             if request.headers["Accept"] == nil { request.headers.set("Accept", "application/json") }
             return request
+        } sign: { request in
+            try self.signResourceRequest(&request)
+            sent = request
         }
+        if let signed = sent { try await verifyResourceResponse(response, to: signed) }
+        return response
     }
 }

@@ -127,7 +127,8 @@ public actor KuraClient {
     /// Sends a request with a DPoP proof (when configured) and retries once when the server demands a nonce
     /// (RFC 9449 §8 for the AS, §9 for a resource server). Every `DPoP-Nonce` received is remembered per origin.
     /// - Parameter build: makes the request for each attempt (fresh client assertion each time).
-    func sendWithDPoP(method: String, url: URL, accessToken: String? = nil, build: () throws -> HTTPRequestMessage) async throws -> HTTPResponseMessage {
+    /// - Parameter sign: last touch before sending, after the DPoP proof (RFC 9421 request signing covers `dpop`).
+    func sendWithDPoP(method: String, url: URL, accessToken: String? = nil, build: () throws -> HTTPRequestMessage, sign: (inout HTTPRequestMessage) throws -> Void = { _ in }) async throws -> HTTPResponseMessage {
         var retried = false
         while true {
             var request = try build()
@@ -135,6 +136,7 @@ public actor KuraClient {
                 request.headers.set(
                     "DPoP", try dpop.proof(method: method, url: url, accessToken: accessToken, nonce: nonces.nonce(for: url)))
             }
+            try sign(&request)
             let response = try await transport.send(request)
             nonces.remember(response)
             guard dpop != nil, !retried, DPoPNonceCache.isNonceChallenge(response) else { return response }

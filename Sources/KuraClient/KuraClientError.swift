@@ -43,6 +43,8 @@ public enum KuraClientError: Error, Sendable, Equatable, CustomStringConvertible
     case unexpectedPage(url: String, message: String)
     /// More redirects or pages than `BrowserSession.maximumSteps`.
     case tooManySteps(Int)
+    /// A resource response's RFC 9421 signature is missing or failed a FAPI 2.0 HTTP Signatures check.
+    case invalidResponseSignature(String)
 
     public var description: String {
         switch self {
@@ -64,6 +66,7 @@ public enum KuraClientError: Error, Sendable, Equatable, CustomStringConvertible
         case .authorizationPage(let status, let message): "authorization error page (\(status)): \(message)"
         case .unexpectedPage(let url, let message): "unexpected page at \(url): \(message)"
         case .tooManySteps(let n): "gave up after \(n) redirects and pages"
+        case .invalidResponseSignature(let why): "invalid response signature: \(why)"
         }
     }
 }

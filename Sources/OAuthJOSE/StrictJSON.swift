@@ -7,12 +7,12 @@ import OAuthCore
 /// Foundation's decoder silently keeps the *first* duplicate, while RFC 7515 only allows rejecting or keeping the
 /// *last*; two parsers reading one token differently is how `alg` or `aud` confusion starts. So every object is
 /// scanned for duplicate names (after resolving escapes such as `\u0061`) before it is decoded.
-enum StrictJSON {
+public enum StrictJSON {
     /// Nesting deeper than this is refused: no JOSE header or claims set Kura reads comes close.
     static let maximumDepth = 32
 
     /// Decodes `data` as a JSON object, refusing duplicate member names at any depth.
-    static func object(_ data: Data, what: String) throws(JOSEError) -> [String: JSONValue] {
+    public static func object(_ data: Data, what: String) throws(JOSEError) -> [String: JSONValue] {
         var scanner = DuplicateNameScanner(bytes: Array(data))
         guard (try? scanner.scanDocument()) != nil else {
             throw JOSEError("\(what) is not a JSON object without duplicate member names")

@@ -1,4 +1,5 @@
 import AuthorizationServer
+import BankCore
 import Foundation
 import Logging
 import PostgresNIO
@@ -10,7 +11,7 @@ import PostgresNIO
 /// statement (`UPDATE … WHERE consumed_at IS NULL … RETURNING`, `INSERT … ON CONFLICT DO NOTHING`), which
 /// PostgreSQL serialises per row at the default READ COMMITTED isolation, and `migrate()` is guarded by an
 /// advisory lock.
-public final class PostgresBackend: StorageBackend {
+public final class PostgresBackend: StorageBackend, BankStoreProvider {
     private let client: PostgresClient
     private let logger: Logger
     private let runTask: Task<Void, Never>
@@ -18,6 +19,9 @@ public final class PostgresBackend: StorageBackend {
 
     /// Every store, backed by this database.
     public let stores: Stores
+
+    /// The bank ledger, in the same database (migration `v3_bank`).
+    public let bank: any BankStore
 
     /// Connects to the database at `url` (see `parseURL(_:)`). Connections are opened lazily by the pool.
     /// Call `migrate()` before using the stores, and `shutdown()` when done.
@@ -46,6 +50,7 @@ public final class PostgresBackend: StorageBackend {
             replay: PostgresReplayCache(db: database),
             keys: PostgresKeyStore(db: database)
         )
+        self.bank = PostgresBankStore(db: database)
     }
 
     /// Applies pending migrations from `PostgresSchema`, each in its own transaction under a

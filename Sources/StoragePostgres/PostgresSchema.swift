@@ -14,6 +14,7 @@ enum PostgresSchema {
     static let migrations: [(id: String, statements: [PostgresQuery])] = [
         ("v1_core", v1Core),
         ("v2_token_authentication", v2TokenAuthentication),
+        ("v3_bank", v3Bank),
     ]
 
     /// Applies every migration not yet recorded, one transaction each. Each transaction first takes

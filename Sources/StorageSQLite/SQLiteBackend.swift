@@ -1,4 +1,5 @@
 import AuthorizationServer
+import BankCore
 import Foundation
 import GRDB
 import Synchronization
@@ -12,7 +13,7 @@ import Synchronization
 ///
 /// Single-use operations (`consume`, `recordFirstUse`, `recordSuccessfulLogin`) are single conditional
 /// statements inside one write transaction, exactly as in the PostgreSQL backend.
-public final class SQLiteBackend: StorageBackend {
+public final class SQLiteBackend: StorageBackend, BankStoreProvider {
     /// How long a writer waits for another connection's write lock before failing with `SQLITE_BUSY`.
     public static let busyTimeout: TimeInterval = 5
 
@@ -21,16 +22,21 @@ public final class SQLiteBackend: StorageBackend {
     /// Every store, backed by this database.
     public let stores: Stores
 
+    /// The bank ledger, in the same database (migration `v3_bank`).
+    public let bank: any BankStore
+
     /// Opens (creating if needed) the database file at `path`. Call `migrate()` before using the stores.
     /// - Throws: a GRDB `DatabaseError` if the file cannot be opened.
     public init(path: String) throws {
         self.writer = try DatabasePool(path: path, configuration: Self.configuration(label: "kura"))
         self.stores = Self.makeStores(writer)
+        self.bank = SQLiteBankStore(db: writer)
     }
 
     private init(writer: any DatabaseWriter) {
         self.writer = writer
         self.stores = Self.makeStores(writer)
+        self.bank = SQLiteBankStore(db: writer)
     }
 
     /// A private in-memory database (a GRDB `DatabaseQueue`), for tests and `kura demo`. It vanishes

@@ -14,6 +14,7 @@ enum SQLiteSchema {
     static let migrations: [(id: String, statements: [String])] = [
         ("v1_core", v1Core),
         ("v2_token_authentication", v2TokenAuthentication),
+        ("v3_bank", v3Bank),
     ]
 
     /// All tables of the first release.

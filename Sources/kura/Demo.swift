@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuthorizationServer
+import BankCore
 import Foundation
 import Hummingbird
 import Logging
@@ -40,19 +41,27 @@ struct Demo: AsyncParsableCommand {
                                      fetchClientJWKS: JWKSFetcher.make(), logger: logger)
             try await server.keys.prepare()
             let credentials = try await demo.seed(server: server)
+            var seededBank: DemoBankSummary?
+            if let store = (backend as? any BankStoreProvider)?.bank {
+                seededBank = try await DemoBank().seed(store: store, users: server.stores.users, passwordHasher: server.passwordHasher,
+                                                 now: server.clock.now())
+                try await BankConfiguration().ensureSystemAccounts(in: store, now: server.clock.now())
+            }
+            let bank = seededBank
             try demo.writeRegistrationExample()
             try await demo.seedMutualTLSClient(server: server)
             let app = try KuraApplication.make(
                 configuration: configuration, server: server, logger: logger,
                 services: [StorageMaintenance(backend: backend, logger: logger)]) { port in
                 // Written unbuffered: the banner must show even when stdout is a pipe or a file.
-                FileHandle.standardOutput.write(Data((Self.banner(issuer: issuer, demo: demo, credentials: credentials, registrationToken: registrationToken) + "\n").utf8))
+                FileHandle.standardOutput.write(Data((Self.banner(issuer: issuer, demo: demo, credentials: credentials, registrationToken: registrationToken, bank: bank) + "\n").utf8))
             }
             try await app.runService()
             try await backend.shutdown()
         }
 
-        static func banner(issuer: String, demo: DemoEnvironment, credentials: DemoCredentials, registrationToken: String) -> String {
+        static func banner(issuer: String, demo: DemoEnvironment, credentials: DemoCredentials, registrationToken: String,
+                           bank: DemoBankSummary? = nil) -> String {
             """
 
             Kura demo bank is running at \(issuer)
@@ -66,6 +75,7 @@ struct Demo: AsyncParsableCommand {
               password:         \(credentials.password)
               TOTP secret:      \(credentials.totpSecretBase32)
               authenticator:    \(credentials.otpauthURI)
+            \(Self.bankLines(bank, database: demo.databaseURL))
 
             Demo partner client
               client_id:        \(DemoEnvironment.clientID)  (private_key_jwt + DPoP, ES256)

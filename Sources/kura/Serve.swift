@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuthorizationServer
+import BankAPI
 import Foundation
 import Hummingbird
 import Logging
@@ -28,8 +29,20 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Initial access tokens for dynamic client registration (RFC 7591), comma-separated; none: registration off (env KURA_REGISTRATION_TOKENS, preferred: flags show in ps).", valueName: "tokens"))
     var registrationToken: String = ProcessInfo.processInfo.environment["KURA_REGISTRATION_TOKENS"] ?? ""
 
+    @Option(help: ArgumentHelp("What this node serves: all, authorization-server, or resource-server (the bank API alone, on the same database) (env KURA_ROLE).", valueName: "role"))
+    var role: String = ProcessInfo.processInfo.environment["KURA_ROLE"] ?? "all"
+
+    @Option(help: "Public origin of the bank API (https://host[:port]) as partners call it; default: the issuer's origin (env KURA_API_ORIGIN).")
+    var apiOrigin: String? = ProcessInfo.processInfo.environment["KURA_API_ORIGIN"]
+
+    @Flag(help: "Demand an RFC 9421 request signature from every client of the bank API, not only from clients registered with require_http_message_signatures.")
+    var requireSignedRequests = false
+
     func run() async throws {
         let logger = Logger.kura()
+        guard let role = KuraRole(rawValue: role) else {
+            throw ValidationError("--role must be one of \(KuraRole.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         var serverConfiguration = try db.serverConfiguration()
         do {
             serverConfiguration.registration = try RegistrationConfiguration(
@@ -40,12 +53,17 @@ struct Serve: AsyncParsableCommand {
         let configuration = KuraConfiguration(host: host, port: port, tlsCertificateFile: tlsCert, tlsPrivateKeyFile: tlsKey,
                                               database: db.database, server: serverConfiguration)
         try configuration.validate()
-        let (backend, server) = try await db.open(logger: logger, configuration: configuration.server)
-        try await server.keys.prepare()
+        let backend = try Database.open(configuration.database, logger: logger)
+        try await backend.migrate()
+        let bank = BankAPIConfiguration(
+            origin: apiOrigin ?? KuraPlatform.origin(of: configuration.server.issuer), requireSignedRequestsFromAllClients: requireSignedRequests)
+        let platform = try KuraPlatform(backend: backend, configuration: configuration.server, bank: bank,
+                                        fetchClientJWKS: JWKSFetcher.make(), logger: logger)
+        try await platform.prepare()
         let app = try KuraApplication.make(
-            configuration: configuration, server: server, logger: logger,
+            configuration: configuration, platform: platform, role: role, logger: logger,
             services: [StorageMaintenance(backend: backend, logger: logger)]) { port in
-            logger.info("Kura is serving \(configuration.server.issuer) on port \(port)")
+            logger.info("Kura (\(role.rawValue)) is serving \(configuration.server.issuer) on port \(port); bank API at \(bank.baseURL)")
         }
         do {
             try await app.runService()

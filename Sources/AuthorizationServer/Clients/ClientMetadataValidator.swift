@@ -26,9 +26,11 @@ public struct ClientMetadataValidator: Sendable {
     /// Client metadata members that ask the server to sign a response with a particular algorithm.
     static let responseSigningMembers = ["id_token_signed_response_alg", "authorization_signed_response_alg",
                                          "introspection_signed_response_alg", "userinfo_signed_response_alg"]
-    /// Boolean client metadata members (RFC 9101 §10.5, RFC 8705 §3.4, RFC 9449 §5.2).
+    /// Boolean client metadata members (RFC 9101 §10.5, RFC 8705 §3.4, RFC 9449 §5.2), and Kura's
+    /// `require_http_message_signatures`: the bank API demands an RFC 9421 signature on every request of the client
+    /// (FAPI 2.0 HTTP Signatures).
     static let booleanMembers = ["require_signed_request_object", "tls_client_certificate_bound_access_tokens",
-                                 "dpop_bound_access_tokens"]
+                                 "dpop_bound_access_tokens", "require_http_message_signatures"]
 
     public init(acceptedAlgorithms: Set<JWSAlgorithm>, supportedScopes: Set<String>, serverSigningAlgorithm: JWSAlgorithm? = nil) {
         self.acceptedAlgorithms = acceptedAlgorithms
@@ -62,6 +64,11 @@ public struct ClientMetadataValidator: Sendable {
             guard unknown.isEmpty else { throw Self.invalid("scope", "unsupported scope '\(unknown.sorted()[0])'") }
         }
         try checkAlgorithms(m)
+        // RFC 9396 §10: the authorization_details types the client uses; enforced at PAR (ParseAuthorizationDetails).
+        if let types = m["authorization_details_types"],
+           types.arrayValue?.allSatisfy({ ($0.stringValue?.isEmpty) == false }) != true {
+            throw Self.invalid("authorization_details_types", "must be an array of type names")
+        }
         if let name = m["client_name"], name.stringValue == nil { throw Self.invalid("client_name", "must be a string") }
         for member in Self.booleanMembers where m[member] != nil && m[member]?.boolValue == nil {
             throw Self.invalid(member, "must be a boolean")

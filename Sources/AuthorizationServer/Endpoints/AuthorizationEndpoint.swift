@@ -15,6 +15,7 @@ struct AuthorizationEndpoint: Sendable {
     static let cookieName = "__Host-kura_authz"
     let server: OAuthServer
     let pages = Pages()
+    var detailsConsent: AuthorizationDetailsConsent { AuthorizationDetailsConsent(policy: server.authorizationDetails) }
 
     /// `GET /authorize?client_id&request_uri`: checks the pushed request, opens an interaction, shows the login page.
     func start(_ request: Request) async -> Response {
@@ -66,8 +67,12 @@ struct AuthorizationEndpoint: Sendable {
                     acr: server.configuration.login.twoFactorACR, now: now)
                 else { throw PageError("Your session has expired. Please start again from the app.") }
                 let pushed = try await server.stores.pushedRequests.find(key: session.requestKey, now: now)
+                var details: [ConsentDetail] = []
+                // RFC 9396: details the customer cannot grant at all (e.g. another customer's account) end the request.
+                do { if let pushed { details = try await detailsConsent.view(of: pushed.request, userID: user.id) } }
+                catch let error as OAuthError { return try await refuse(session, error) }
                 return Responses.html(renderConsent(client: client, customer: user.displayName, scope: pushed?.request.scope ?? [],
-                                                    csrf: form.value("csrf_token") ?? ""))
+                                                    details: details, csrf: form.value("csrf_token") ?? ""))
             }
         }
     }
@@ -81,6 +86,20 @@ struct AuthorizationEndpoint: Sendable {
                 throw PageError("Please log in first.")
             }
             let now = server.clock.now()
+            let approved = form.value("approve") != nil && form.value("deny") == nil
+            // RFC 9396 §7: what is granted is the customer's decision on the details (with their picks); it is settled
+            // before anything is consumed, so a missing choice shows the page again and issues nothing.
+            var decision = AuthorizationDetailsConsent.Decision.granted(nil)
+            if approved, let pending = try await server.stores.pushedRequests.find(key: session.requestKey, now: now) {
+                do { decision = try await detailsConsent.decide(pending.request, userID: userID, form: form) }
+                catch let error as OAuthError { return try await refuse(session, error) }
+                if case .incomplete(let view, let message) = decision {
+                    let customer = try await server.stores.users.find(id: userID)?.displayName ?? ""
+                    return Responses.html(renderConsent(client: try await loadClient(session.clientID), customer: customer,
+                                                        scope: pending.request.scope, details: view, csrf: form.value("csrf_token") ?? "",
+                                                        message: message))
+                }
+            }
             _ = try await server.stores.sessions.delete(idHash: session.idHash)
             let pushed: PushedRequestRecord
             switch try await server.stores.pushedRequests.consume(key: session.requestKey, now: now) {
@@ -90,19 +109,24 @@ struct AuthorizationEndpoint: Sendable {
             case .expired, .notFound:
                 throw PageError("This authorization request has expired. Please start again from the app.")
             }
-            guard form.value("approve") != nil, form.value("deny") == nil else {
+            guard approved else {
                 return try await redirect(pushed.request, ["error": "access_denied", "error_description": "The customer denied the request"])
             }
+            guard case .granted(let grantedDetails) = decision, (grantedDetails == nil) == (pushed.request.authorizationDetails == nil) else {
+                throw PageError("This authorization request has expired. Please start again from the app.")
+            }
+            var granted = pushed.request
+            granted.authorizationDetails = grantedDetails
             // The grant exists from the customer's decision on (Grant Management: created "on completion of the
             // authorization"); the code's redemption attaches tokens to it, and a code replay revokes it.
             let grantID = server.random.token()
             try await server.stores.grants.insert(GrantRecord(
-                id: grantID, clientID: pushed.clientID, userID: userID, scope: pushed.request.scope,
-                authorizationDetails: pushed.request.authorizationDetails, createdAt: now, updatedAt: now, expiresAt: nil))
+                id: grantID, clientID: pushed.clientID, userID: userID, scope: granted.scope,
+                authorizationDetails: granted.authorizationDetails, createdAt: now, updatedAt: now, expiresAt: nil))
             let code = server.random.token()
             try await server.stores.codes.insert(AuthorizationCodeRecord(
                 codeHash: CredentialHash.of(code), clientID: pushed.clientID, userID: userID, grantID: grantID,
-                request: pushed.request, authTime: authTime, acr: session.acr ?? server.configuration.login.twoFactorACR,
+                request: granted, authTime: authTime, acr: session.acr ?? server.configuration.login.twoFactorACR,
                 amr: session.amr, issuedAt: now, expiresAt: now.addingTimeInterval(server.configuration.lifetimes.authorizationCode)))
             return try await redirect(pushed.request, ["code": code])
         }
@@ -120,6 +144,16 @@ struct AuthorizationEndpoint: Sendable {
             throw PageError("This form has expired. Please start again from the app.", status: .forbidden)
         }
         return (form, session)
+    }
+
+    /// Ends the interaction with `error` delivered to the client (RFC 6749 §4.1.2.1), e.g. for details the customer
+    /// cannot grant; the pushed request is consumed as on a decision.
+    private func refuse(_ session: AuthorizationSession, _ error: OAuthError) async throws -> Response {
+        _ = try await server.stores.sessions.delete(idHash: session.idHash)
+        guard case .consumed(let record) = try await server.stores.pushedRequests.consume(key: session.requestKey, now: server.clock.now()) else {
+            throw PageError("This authorization request has expired or was already used. Please start again from the app.")
+        }
+        return try await redirect(record.request, error.jsonMembers)
     }
 
     private func loadClient(_ clientID: String) async throws -> Client {
@@ -140,9 +174,13 @@ struct AuthorizationEndpoint: Sendable {
         return pages.login.render(values)
     }
 
-    private func renderConsent(client: Client, customer: String, scope: [String], csrf: String) -> String {
-        pages.consent.render(["title": "Review access", "bank": server.configuration.displayName, "client": client.name,
-                              "customer": customer, "items": ScopeDescriptions.describe(scope), "action": OAuthServer.Path.consent, "csrf": csrf])
+    private func renderConsent(client: Client, customer: String, scope: [String], details: [ConsentDetail] = [], csrf: String,
+                               message: String? = nil) -> String {
+        var values: [String: Any] = ["title": "Review access", "bank": server.configuration.displayName, "client": client.name,
+                                     "customer": customer, "items": ScopeDescriptions.describe(scope), "action": OAuthServer.Path.consent,
+                                     "csrf": csrf, "details": AuthorizationDetailsConsent.templateValues(details)]
+        if let message { values["message"] = message }
+        return pages.consent.render(values)
     }
 
     /// Runs a page step; `PageError` and OAuth errors become an HTML error page (never a redirect).

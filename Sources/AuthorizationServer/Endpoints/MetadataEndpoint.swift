@@ -38,6 +38,9 @@ struct MetadataEndpoint: Sendable {
             "request_uri_parameter_supported": false,
         ]
         if c.features.requireSignedRequestObjects { d["require_signed_request_object"] = true } // RFC 9101 §10.5
+        if let types = server.authorizationDetails?.supportedTypes { // RFC 9396 §10
+            d["authorization_details_types_supported"] = .array(types.map(JSONValue.string))
+        }
         if c.features.openIDConnect {
             d["subject_types_supported"] = ["public"]
             d["id_token_signing_alg_values_supported"] = signing

@@ -17,7 +17,7 @@ struct PushedAuthorizationEndpoint: Sendable {
         let form = try await request.formParameters()
         let client = try await AuthenticateClient(server: server)(form, certificate: context.clientCertificate, deferAssertionReplayCheck: true)
         let parameters = try await VerifyRequestObject(server: server)(form, client: client.client)
-        var authorizationRequest = try ParseAuthorizationRequest(configuration: server.configuration)(parameters, client: client.client)
+        var authorizationRequest = try ParseAuthorizationRequest(configuration: server.configuration, authorizationDetails: server.authorizationDetails)(parameters, client: client.client)
         try await bindDPoPKey(request, to: &authorizationRequest)
         // Once the request is valid and any DPoP nonce was met: a refused request leaves the assertion unused.
         try await client.recordAssertionUse(in: server.stores.replay)

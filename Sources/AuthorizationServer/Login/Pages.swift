@@ -1,7 +1,8 @@
 import Mustache
 
 /// The customer-facing HTML pages: server-rendered, no JavaScript, every value HTML-escaped by Mustache.
-/// Form field names (`username`, `password`, `otp`, `approve`, `deny`, `csrf_token`) are a contract:
+/// Form field names (`username`, `password`, `otp`, `approve`, `deny`, `csrf_token`, and the consent page's
+/// `detail.<index>.<name>[.<value>]` choices of RFC 9396 details) are a contract:
 /// browsers, partner test harnesses and KuraClient drive the forms by them.
 struct Pages: Sendable {
     let login: MustacheTemplate
@@ -29,6 +30,10 @@ struct Pages: Sendable {
         .primary{background:#0b5cad;color:#fff} .secondary{background:#e3e7ec;color:#1c2430}
         .error{background:#fde8e8;color:#8a1c1c;padding:.7rem;border-radius:6px} .muted{color:#5a6470;font-size:.9rem}
         ul.grant{padding-left:1.2rem} ul.grant li{margin:.4rem 0}
+        section.detail{border-top:1px solid #e3e7ec;padding-top:.6rem} h2{font-size:1.05rem;margin:.4rem 0}
+        fieldset{border:1px solid #d5dbe2;border-radius:6px;margin:.6rem 0} legend{font-weight:600;padding:0 .3rem}
+        .choice{display:flex;align-items:center;gap:.5rem;margin:.4rem 0} .choice input{width:auto;margin:0}
+        .choice label{display:inline;margin:0;font-weight:normal}
         </style></head>
         <body><main>\(body)</main></body></html>
         """
@@ -52,9 +57,15 @@ struct Pages: Sendable {
         <h1>Allow {{client}} to access your bank?</h1>
         <p>Signed in as <strong>{{customer}}</strong>. <strong>{{client}}</strong> asks for:</p>
         <ul class="grant">{{#items}}<li>{{.}}</li>{{/items}}</ul>
+        {{#message}}<p class="error" role="alert">{{message}}</p>{{/message}}
         <p class="muted">Access lasts until you revoke it. {{client}} never sees your password.</p>
         <form method="post" action="{{action}}">
         <input type="hidden" name="csrf_token" value="{{csrf}}">
+        {{#details}}<section class="detail"><h2>{{title}}</h2>{{#lines}}<p>{{.}}</p>{{/lines}}
+        {{#choice}}<fieldset><legend>{{prompt}}</legend>
+        {{#options}}<div class="choice"><input type="{{type}}" id="{{id}}" name="{{name}}" value="{{value}}"><label for="{{id}}">{{label}}</label></div>
+        {{/options}}</fieldset>{{/choice}}</section>
+        {{/details}}
         <button class="primary" type="submit" name="approve" value="approve">Allow</button>
         <button class="secondary" type="submit" name="deny" value="deny">Deny</button>
         </form>

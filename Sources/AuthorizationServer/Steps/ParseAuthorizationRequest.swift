@@ -2,10 +2,12 @@ import Foundation
 import OAuthCore
 
 /// Turns pushed parameters into a validated `AuthorizationRequest` for an authenticated client
-/// (RFC 6749 §4.1.1, RFC 7636 §4.3, RFC 9126 §2.1, FAPI 2.0 SP §5.3.2.2, OIDC Core §3.1.2.1).
+/// (RFC 6749 §4.1.1, RFC 7636 §4.3, RFC 9126 §2.1, RFC 9396 §2, FAPI 2.0 SP §5.3.2.2, OIDC Core §3.1.2.1).
 /// Every failure is a JSON 400 at the PAR endpoint (RFC 9126 §2.3): nothing is redirected from here.
 struct ParseAuthorizationRequest: Sendable {
     let configuration: ServerConfiguration
+    /// RFC 9396 types the server understands; nil refuses every `authorization_details`.
+    var authorizationDetails: (any AuthorizationDetailsPolicy)? = nil
     /// Longest `state`/`nonce` accepted. SP §5.3.2.2-14 requires nonces up to 64 characters; SP Note 4 expects
     /// long states. Longer values are refused, never truncated.
     static let maxStateLength = 2048
@@ -27,16 +29,15 @@ struct ParseAuthorizationRequest: Sendable {
         // SP §5.3.2.2-6: redirect_uri required; exact string match against the registration (RFC 9700 §4.1.3).
         let redirectURI = try form.required("redirect_uri")
         guard client.redirectURIs.contains(redirectURI) else { throw .invalidRequest("redirect_uri is not registered for this client") }
-        let scope = try parseScope(form, client: client)
+        // RFC 9396 §3.1: authorization_details may replace scope or be combined with it.
+        let details = try ParseAuthorizationDetails(policy: authorizationDetails)(form.value("authorization_details"), client: client)
+        let scope = details != nil && form.value("scope") == nil ? [] : try parseScope(form, client: client)
         let (challenge, method) = try parsePKCE(form)
         let state = form.value("state")
         if let state, state.utf8.count > Self.maxStateLength { throw .invalidRequest("state is longer than \(Self.maxStateLength) characters") }
         let nonce = form.value("nonce")
         if let nonce, nonce.utf8.count > Self.maxNonceLength { throw .invalidRequest("nonce is longer than \(Self.maxNonceLength) characters") }
         let responseMode = try AuthorizationResponseMode.parse(form.value("response_mode"), client: client, configuration: configuration)
-        if form.value("authorization_details") != nil {
-            throw OAuthError(.invalidAuthorizationDetails, "authorization_details types are not supported by this server yet")
-        }
         let dpopJKT = form.value("dpop_jkt")
         if let dpopJKT, Base64URL.decode(dpopJKT)?.count != 32 { throw .invalidRequest("dpop_jkt must be a base64url SHA-256 JWK thumbprint") }
         var maxAge: Int?
@@ -46,7 +47,7 @@ struct ParseAuthorizationRequest: Sendable {
         }
         return AuthorizationRequest(
             clientID: client.id, responseType: responseType, redirectURI: redirectURI, scope: scope, state: state, nonce: nonce,
-            codeChallenge: challenge, codeChallengeMethod: method, dpopJKT: dpopJKT, authorizationDetails: nil,
+            codeChallenge: challenge, codeChallengeMethod: method, dpopJKT: dpopJKT, authorizationDetails: details,
             responseMode: responseMode, maxAge: maxAge, acrValues: form.value("acr_values").flatMap(Scope.parse),
             prompt: form.value("prompt").flatMap(Scope.parse))
     }

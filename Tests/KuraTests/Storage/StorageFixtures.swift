@@ -12,7 +12,7 @@ enum StorageFixture {
     static func at(_ seconds: TimeInterval) -> Date { now.addingTimeInterval(seconds) }
 
     /// Every migration of both backends, in the order they are applied.
-    static let migrations = ["v1_core", "v2_token_authentication"]
+    static let migrations = ["v1_core", "v2_token_authentication", "v3_bank"]
 
     /// RFC 9396 authorization details with the JSON shapes that tend to break round trips: nesting,
     /// unicode, escapes, `/`, big and negative integers, fractions, booleans, null, empty containers.

@@ -26,7 +26,8 @@ struct TestServer {
     let userID: String
 
     init(issuer: String = TestServer.issuer, clock: ManualClock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000)),
-         configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
+         configure: (inout ServerConfiguration) -> Void = { _ in },
+         authorizationDetails: (SQLiteBackend) -> (any AuthorizationDetailsPolicy)? = { _ in nil }) async throws {
         backend = try SQLiteBackend.inMemory()
         try await backend.migrate()
         self.clock = clock
@@ -35,7 +36,8 @@ struct TestServer {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         server = OAuthServer(configuration: configuration, stores: backend.stores, clock: clock,
-                             passwordHasher: PasswordHasher(logN: 10), logger: logger)
+                             passwordHasher: PasswordHasher(logN: 10), logger: logger,
+                             authorizationDetails: authorizationDetails(backend))
         clientKey = try JWSSigningKey.generate(.es256, kid: "client-key-1")
         clientID = "test-client"
         try await Self.registerClient(server, id: clientID, key: clientKey)

@@ -1,0 +1,138 @@
+import AuthorizationServer
+import BankCore
+import Foundation
+import GRDB
+
+/// Bookings, transfers and the audit. Each posting is one `IMMEDIATE` write transaction; any rejection throws inside
+/// it, so nothing of a rejected posting is written.
+extension SQLiteBankStore {
+    func post(_ booking: Booking) async throws {
+        guard booking.isBalanced else {
+            throw BankStoreError.invalid("booking \(booking.id) is not balanced: two or more non-zero legs on distinct accounts summing to zero")
+        }
+        let bookedAt = SQLiteCoding.millis(booking.bookedAt)
+        try await db.write { db in
+            let accounts = try Self.accounts(db, ids: booking.legs.map(\.accountID))
+            for leg in booking.legs where accounts[leg.accountID] == nil { throw BankStoreError.notFound(leg.accountID) }
+            let codes = Set(accounts.values.map(\.currency))
+            guard codes.count == 1, let code = codes.first, let currency = Currency.named(code) else {
+                throw BankStoreError.invalid("booking \(booking.id) mixes currencies \(codes.sorted())")
+            }
+            for (index, leg) in booking.legs.enumerated() {
+                guard let balance = try Self.apply(db, delta: leg.amountMinor, to: leg.accountID, at: bookedAt) else {
+                    throw BankStoreError.insufficientFunds(leg.accountID)
+                }
+                try Self.insertEntry(db, LedgerEntry(
+                    sequence: 0, id: "\(booking.id)-\(index)", bookingID: booking.id, accountID: leg.accountID,
+                    amountMinor: leg.amountMinor, currency: currency, balanceAfterMinor: balance, bookedAt: booking.bookedAt,
+                    description: leg.description, counterpartyName: leg.counterpartyName))
+            }
+        }
+    }
+
+    func postTransfer(_ transfer: Transfer) async throws -> TransferOutcome {
+        let transfer = try TransferBooking.validated(transfer)
+        do {
+            try await db.write { db in
+                if let previous = try Self.previousOutcome(db, transfer) { throw TransferRejected(previous) }
+                let accounts = try Self.accounts(db, ids: [transfer.debtorAccountID, transfer.creditedAccountID])
+                guard let debtor = accounts[transfer.debtorAccountID] else {
+                    throw TransferRejected(.accountNotFound(transfer.debtorAccountID))
+                }
+                guard let credited = accounts[transfer.creditedAccountID] else {
+                    throw TransferRejected(.accountNotFound(transfer.creditedAccountID))
+                }
+                let code = transfer.amount.currency.code
+                guard debtor.currency == code, credited.currency == code else { throw TransferRejected(.currencyMismatch) }
+                let amount = transfer.amount.minorUnits, at = SQLiteCoding.millis(transfer.createdAt)
+                guard let debtorBalance = try Self.apply(db, delta: -amount, to: transfer.debtorAccountID, at: at) else {
+                    throw TransferRejected(.insufficientFunds)
+                }
+                guard let creditedBalance = try Self.apply(db, delta: amount, to: transfer.creditedAccountID, at: at) else {
+                    throw BankStoreError.notFound(transfer.creditedAccountID)
+                }
+                for entry in TransferBooking.entries(
+                    of: transfer, debtorHolderName: debtor.holderName, debtorBalance: debtorBalance, creditedBalance: creditedBalance
+                ) {
+                    try Self.insertEntry(db, entry)
+                }
+                try Self.insertTransfer(db, transfer)
+            }
+            return .booked(transfer)
+        } catch let rejected as TransferRejected {
+            return rejected.outcome
+        }
+    }
+
+    /// Step 1 and 2 of `postTransfer`: the client's earlier use of the key, else an earlier use of the consent.
+    static func previousOutcome(_ db: Database, _ transfer: Transfer) throws -> TransferOutcome? {
+        if let row = try Row.fetchOne(
+            db, sql: "SELECT * FROM transfers WHERE client_id = ? AND idempotency_key = ?",
+            arguments: [transfer.clientID, transfer.idempotencyKey])
+        {
+            return TransferBooking.replay(of: try Transfer(sqliteRow: row), by: transfer)
+        }
+        if let consentID = transfer.consentID,
+           try Row.fetchOne(db, sql: "SELECT 1 FROM transfers WHERE consent_id = ?", arguments: [consentID]) != nil
+        {
+            return .consentAlreadyUsed
+        }
+        return nil
+    }
+
+    static func insertTransfer(_ db: Database, _ transfer: Transfer) throws {
+        try mappingBankConstraints(duplicate: "transfer \(transfer.id)") {
+            try db.execute(
+                sql: """
+                    INSERT INTO transfers (id, client_id, user_id, idempotency_key, request_hash, consent_id,
+                                           debtor_account_id, credited_account_id, creditor_bank_code, creditor_branch_code,
+                                           creditor_account_number, creditor_name, amount_minor, currency,
+                                           remittance_information, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [transfer.id, transfer.clientID, transfer.userID, transfer.idempotencyKey, transfer.requestHash,
+                            transfer.consentID, transfer.debtorAccountID, transfer.creditedAccountID,
+                            transfer.creditor.bankCode, transfer.creditor.branchCode, transfer.creditor.accountNumber,
+                            transfer.creditor.name, transfer.amount.minorUnits, transfer.amount.currency.code,
+                            transfer.remittanceInformation, SQLiteCoding.millis(transfer.createdAt)])
+        }
+    }
+
+    /// One read transaction, so all four checks see the same snapshot.
+    func audit() async throws -> LedgerAudit {
+        try await db.read { db in
+            var totals: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: BankAuditSQL.totals) {
+                totals[try row.value("currency")] = try row.value("total")
+            }
+            return LedgerAudit(
+                balanceTotals: totals,
+                mismatchedAccounts: try String.fetchAll(db, sql: BankAuditSQL.mismatchedAccounts),
+                overdrawnAccounts: try String.fetchAll(db, sql: BankAuditSQL.overdrawnAccounts),
+                unbalancedBookings: try String.fetchAll(db, sql: BankAuditSQL.unbalancedBookings))
+        }
+    }
+}
+
+/// The audit's queries (the PostgreSQL backend runs the same ones, with byte-order collation and `bigint` sums).
+enum BankAuditSQL {
+    static let totals = "SELECT currency, SUM(balance_minor) AS total FROM accounts GROUP BY currency"
+    /// Stored balance ≠ sum of entries, or ≠ the balance the newest entry left, or an entry in another currency.
+    static let mismatchedAccounts = """
+        SELECT a.id FROM accounts a
+        LEFT JOIN (SELECT account_id, SUM(amount_minor) AS total, MAX(sequence) AS last_sequence,
+                          MIN(currency) AS min_currency, MAX(currency) AS max_currency
+                   FROM ledger_entries GROUP BY account_id) e ON e.account_id = a.id
+        LEFT JOIN ledger_entries last ON last.sequence = e.last_sequence
+        WHERE a.balance_minor <> COALESCE(e.total, 0)
+           OR last.balance_after_minor <> a.balance_minor
+           OR e.min_currency <> a.currency OR e.max_currency <> a.currency
+        ORDER BY a.id
+        """
+    static let overdrawnAccounts = "SELECT id FROM accounts WHERE balance_minor < 0 AND kind <> 'system' ORDER BY id"
+    static let unbalancedBookings = """
+        SELECT booking_id FROM ledger_entries GROUP BY booking_id
+        HAVING SUM(amount_minor) <> 0 OR MIN(currency) <> MAX(currency)
+        ORDER BY booking_id
+        """
+}
