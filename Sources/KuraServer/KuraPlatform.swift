@@ -36,7 +36,7 @@ public struct KuraPlatform: Sendable {
         server = OAuthServer(
             configuration: configuration, stores: backend.stores, clock: clock, random: random, passwordHasher: passwordHasher,
             fetchClientJWKS: fetchClientJWKS, logger: logger,
-            authorizationDetails: nil /* WIRE: BankAuthorizationDetailsPolicy(store: ledger, apiBaseURL: bank.baseURL) */)
+            authorizationDetails: BankAuthorizationDetailsPolicy(store: ledger, apiBaseURL: bank.baseURL))
         bankAPI = BankAPI(server: server, store: ledger, configuration: bank, logger: logger)
     }
 

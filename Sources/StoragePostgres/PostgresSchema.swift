@@ -6,6 +6,7 @@ import PostgresNIO
 ///
 /// The tables and columns are those of the SQLite backend (`SQLiteSchema`): `bigint` epoch milliseconds,
 /// `text` JSON, `bytea` for the TOTP secret, no foreign keys between tables. Migrations are append-only.
+/// The bank ledger's tables (`v3_bank`, in `PostgresBankStore+Schema.swift`) do use foreign keys.
 enum PostgresSchema {
     /// Key of the transaction-scoped advisory lock taken by every migration transaction ("KURAMIGR").
     static let advisoryLockKey: Int64 = 0x4B55_5241_4D49_4752

@@ -9,6 +9,7 @@ import GRDB
 /// There are no foreign keys between tables: the store protocols do not require, for example, that a
 /// grant exists before its code is stored, and a deleted client keeps its history. Referential rules
 /// belong to the callers (and `PRAGMA foreign_keys` is on for any future migration that adds some).
+/// The bank ledger's tables (`v3_bank`, in `SQLiteBankStore+Schema.swift`) do use foreign keys.
 enum SQLiteSchema {
     /// `(identifier, statements)` in the order they must be applied.
     static let migrations: [(id: String, statements: [String])] = [

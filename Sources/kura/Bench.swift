@@ -15,7 +15,8 @@ import OAuthJOSE
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmark a kura serve child process over HTTPS (127.0.0.1, SQLite on disk).",
-        subcommands: [TokenBench.self, ClientCredentialsBench.self, RefreshBench.self, IntrospectBench.self, FlowBench.self])
+        subcommands: [TokenBench.self, ClientCredentialsBench.self, RefreshBench.self, IntrospectBench.self, FlowBench.self,
+                      TransactionsBench.self, TransfersBench.self])
 }
 
 /// Options every bench shares.

@@ -35,7 +35,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Public origin of the bank API (https://host[:port]) as partners call it; default: the issuer's origin (env KURA_API_ORIGIN).")
     var apiOrigin: String? = ProcessInfo.processInfo.environment["KURA_API_ORIGIN"]
 
-    @Flag(help: "Demand an RFC 9421 request signature from every client of the bank API, not only from clients registered with require_http_message_signatures.")
+    @Flag(name: .customLong("require-signed-api-requests"),
+          help: "Demand an RFC 9421 request signature from every client of the bank API, not only from clients registered with require_http_message_signatures.")
     var requireSignedRequests = false
 
     func run() async throws {

@@ -54,8 +54,9 @@ struct AuthorizationCodeGrant: Sendable {
         }
         var response: [String: JSONValue] = [
             "access_token": .string(access.token), "token_type": .string(sender.tokenType), "expires_in": .int(Int64(access.expiresIn)),
-            "scope": .string(Scope.format(request.scope)),
         ]
+        // RFC 6749 §5.1: the granted scope; a grant of authorization details alone (RFC 9396 §7) has none to state.
+        if !request.scope.isEmpty { response["scope"] = .string(Scope.format(request.scope)) }
         if let details = request.authorizationDetails { response["authorization_details"] = details }
         if let refresh { response["refresh_token"] = .string(refresh) }
         if request.isOpenID && server.configuration.features.openIDConnect {

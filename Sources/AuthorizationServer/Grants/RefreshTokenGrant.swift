@@ -37,8 +37,9 @@ struct RefreshTokenGrant: Sendable {
 
         var response: [String: JSONValue] = [
             "access_token": .string(access.token), "token_type": .string(sender.tokenType), "expires_in": .int(Int64(access.expiresIn)),
-            "scope": .string(Scope.format(scope)),
         ]
+        // RFC 6749 §5.1: the granted scope; a grant of authorization details alone (RFC 9396 §7) has none to state.
+        if !scope.isEmpty { response["scope"] = .string(Scope.format(scope)) }
         if let details = record.authorizationDetails { response["authorization_details"] = details }
         // RFC 6749 §6: "The authorization server MAY issue a new refresh token"; without rotation the client keeps its own.
         if let rotated { response["refresh_token"] = .string(rotated) }

@@ -22,8 +22,9 @@ struct TokenIssuer: Sendable {
         var claims: [String: JSONValue] = [
             "iss": .string(c.issuer), "aud": .string(c.issuer), "sub": .string(userID ?? clientID), "client_id": .string(clientID),
             "iat": .int(now.epochSeconds), "exp": .int(now.epochSeconds + Int64(lifetime)), "jti": .string(jti),
-            "scope": .string(Scope.format(scope)), "cnf": .object(confirmation.mapValues(JSONValue.string)),
+            "cnf": .object(confirmation.mapValues(JSONValue.string)),
         ]
+        if !scope.isEmpty { claims["scope"] = .string(Scope.format(scope)) }  // RFC 9068 §2.2.3: scope when there is one
         if let authTime { claims["auth_time"] = .int(authTime.epochSeconds) }
         if let acr { claims["acr"] = .string(acr) }
         if let authorizationDetails { claims["authorization_details"] = authorizationDetails }

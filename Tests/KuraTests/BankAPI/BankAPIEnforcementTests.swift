@@ -132,6 +132,31 @@ struct BankAPIEnforcementTests {
         }
     }
 
+    @Test("A certificate-bound token (cnf.x5t#S256) without its TLS client certificate, or sent with the DPoP scheme, is 401 (RFC 8705 §3)")
+    func certificateBound() async throws {
+        let fixture = try await BankAPIFixture()
+        let server = fixture.platform.server
+        let now = fixture.test.clock.now()
+        let thumbprint = Base64URL.encode(Array(SHA256Digest.of("a client certificate")))
+        let claims: [String: JSONValue] = [
+            "iss": .string(TestServer.issuer), "aud": .string(TestServer.issuer), "sub": .string(fixture.test.userID),
+            "client_id": .string(fixture.test.clientID), "iat": .int(now.epochSeconds), "exp": .int(now.epochSeconds + 600),
+            "jti": "mtls-bound", "scope": "accounts", "cnf": ["x5t#S256": .string(thumbprint)],
+        ]
+        let token = try JWT.sign(claims: claims, typ: "at+jwt", key: try await server.keys.signingKey())
+        try await server.stores.tokens.insert(TokenRecord(
+            tokenHash: CredentialHash.of(token), kind: .accessToken, tokenID: "mtls-bound", clientID: fixture.test.clientID,
+            userID: fixture.test.userID, grantID: nil, scope: ["accounts"], authorizationDetails: nil,
+            confirmation: ["x5t#S256": thumbprint], issuedAt: now, expiresAt: now.addingTimeInterval(600), authTime: now, acr: nil))
+        try await fixture.withAPI { api in
+            let bearer = try await api.call(.get, Self.path, token: nil, proofKey: nil, headers: [.authorization: "Bearer \(token)"])
+            #expect(bearer.status == .unauthorized && bearer.oauthError == "invalid_token", "\(bearer.bodyText)")
+            #expect(bearer.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+            let dpop = try await api.call(.get, Self.path, token: token, proofKey: try key())
+            #expect(dpop.status == .unauthorized, "\(dpop.bodyText)")
+        }
+    }
+
     @Test("A client_credentials token (no customer) reaches no customer data: 403")
     func clientCredentialsToken() async throws {
         let fixture = try await BankAPIFixture()

@@ -91,6 +91,7 @@ struct RARConsentFlowTests {
             let code = try #require(redirect.redirectParameters?["code"], "\(redirect.bodyText)")
             let response = try await flow.token(code: code, dpopKey: try JWSSigningKey.generate(.es256, kid: "dpop"))
             #expect(response.status == .ok && response.json["id_token"] == nil, "\(response.bodyText)")
+            #expect(response.json["scope"]?.stringValue?.isEmpty ?? true)
             let claims = try unverifiedClaims(try #require(response.json["access_token"]?.stringValue))
             #expect(claims["authorization_details"] == [RAR.payment(["debtorAccount": ["accountId": .string(RAR.aliceJPY)]])])
         }

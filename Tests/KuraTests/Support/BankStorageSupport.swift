@@ -96,6 +96,31 @@ extension StorageTestBackend {
     }
 }
 
+/// Expects `body` to throw a `BankStoreError` of the same case as `expected`, and with the same associated text unless
+/// `expected`'s is empty (`.notFound("acc_9")` must name the account; `.duplicate("")` may say anything).
+func expectBankError(
+    _ expected: BankStoreError, _ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation
+) async {
+    func parts(_ error: BankStoreError) -> (name: String, detail: String) {
+        switch error {
+        case .duplicate(let detail): ("duplicate", detail)
+        case .notFound(let detail): ("notFound", detail)
+        case .invalid(let detail): ("invalid", detail)
+        case .insufficientFunds(let detail): ("insufficientFunds", detail)
+        }
+    }
+    let name = parts(expected).name
+    do {
+        try await body()
+        Issue.record("expected BankStoreError.\(name), nothing was thrown", sourceLocation: sourceLocation)
+    } catch let error as BankStoreError {
+        #expect(parts(error).name == name, "\(error)", sourceLocation: sourceLocation)
+        if !parts(expected).detail.isEmpty { #expect(error == expected, sourceLocation: sourceLocation) }
+    } catch {
+        Issue.record("expected BankStoreError.\(name), got \(error)", sourceLocation: sourceLocation)
+    }
+}
+
 /// A reproducible random number generator (SplitMix64) for the concurrency tests: a failure reruns with the same draws.
 struct SeededGenerator: RandomNumberGenerator {
     private var state: UInt64

@@ -11,6 +11,9 @@ import ServiceLifecycle
 /// written to a temporary folder, for end-to-end tests with KuraClient and independent clients.
 struct LiveServer {
     let test: TestServer
+    /// The platform being served: the authorization server with the bank's RAR policy and the bank API (`/api`), over
+    /// `test`'s database and clock. Seed bank data through `platform.bankAPI.store`.
+    let platform: KuraPlatform
     let port: Int
     let caFile: String
     let issuer: String
@@ -32,11 +35,14 @@ struct LiveServer {
         var logger = Logger(label: "e2e")
         logger.logLevel = .warning
         let (started, signal) = AsyncStream.makeStream(of: Int.self)
-        let app = try KuraApplication.make(configuration: configuration, server: test.server, logger: logger) { port in
+        let platform = try KuraPlatform(backend: test.backend, configuration: test.server.configuration, clock: test.clock,
+                                        passwordHasher: test.server.passwordHasher, logger: logger)
+        try await platform.prepare()
+        let app = try KuraApplication.make(configuration: configuration, platform: platform, logger: logger) { port in
             signal.yield(port)
             signal.finish()
         }
-        let live = LiveServer(test: test, port: port, caFile: directory.appendingPathComponent("ca.pem").path, issuer: issuer)
+        let live = LiveServer(test: test, platform: platform, port: port, caFile: directory.appendingPathComponent("ca.pem").path, issuer: issuer)
         // HummingbirdTesting's `.live` mode rebinds to port 0; the issuer must name the real port, so run it here.
         let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -16,8 +16,8 @@ extension TestServer {
         try await server.stores.clients.update(record)
     }
 
-    /// Stores a grant and an authorization code for it directly (as the authorization endpoint would after consent),
-    /// with `authorizationDetails`, which the PAR endpoint does not accept yet. Returns the code.
+    /// Stores a grant and an authorization code for it directly, as the authorization endpoint does after consent,
+    /// with `authorizationDetails` as granted (picks filled in). Returns the code.
     func insertCode(scope: [String] = ["openid", "accounts"], authorizationDetails: JSONValue?) async throws -> String {
         let now = clock.now()
         let grantID = UUID().uuidString
