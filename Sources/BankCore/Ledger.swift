@@ -39,7 +39,7 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
 }
 
 /// A balanced double-entry posting: every leg's account in the same currency, and the legs sum to zero. Used for
-/// deposits, salaries, card payments and seeding; customer transfers go through `TransferPosting` instead.
+/// deposits, salaries, card payments and seeding; customer transfers go through `BankStore.postTransfer` instead.
 public struct Booking: Sendable, Hashable {
     public struct Leg: Sendable, Hashable {
         public var accountID: String
