@@ -20,6 +20,9 @@ extension Demo {
         @Flag(help: "Play the mutual-TLS partner instead: tls_client_auth and certificate-bound tokens (RFC 8705).")
         var mtls = false
 
+        @Flag(help: "Stop after the tokens: no account inquiry and no payment.")
+        var skipBank = false
+
         func run() async throws {
             let demo = DemoEnvironment(directory: URL(fileURLWithPath: dataDir).standardizedFileURL)
             guard let customer = try? JSONDecoder().decode(DemoCredentials.self, from: Data(contentsOf: demo.customerFile)),
@@ -42,6 +45,8 @@ extension Demo {
                 print("\nID token claims (OIDC Core 3.1.3.7 checks passed):")
                 print(Self.pretty(.object(try await client.verifyIDToken(idToken, nonce: pushed.nonce))))
             }
+            guard !skipBank else { return }
+            try await bankSteps(client, tokens: tokens, customer: customer, totp: TOTP(secret: secret))
         }
 
         /// The private_key_jwt + DPoP partner (`demo-client.json`).
@@ -74,14 +79,21 @@ extension Demo {
 
         /// PAR and the browser part. A TOTP code is accepted once per 30-second step, so a second run within the
         /// same step waits for the next code, as a customer would.
-        func authorize(_ client: KuraClient, customer: DemoCredentials, totp: TOTP) async throws -> (PushedAuthorization, AuthorizationResponse) {
+        /// - Parameters:
+        ///   - details: RFC 9396 `authorization_details` to push, with `choosing` ticked on the consent page.
+        ///   - step: the step number printed first.
+        func authorize(_ client: KuraClient, customer: DemoCredentials, totp: TOTP, scope: [String]? = nil, details: JSONValue? = nil,
+                       choosing: Set<String> = [], step: Int = 2) async throws -> (PushedAuthorization, AuthorizationResponse) {
             for attempt in 1...2 {
-                let pushed = try await client.pushAuthorizationRequest()
-                print("2. PAR: request_uri \(pushed.requestURI.prefix(48))…, expires_in \(pushed.expiresIn) s")
-                print("3. Browser: login as \(customer.username) with password + TOTP, then approve consent")
+                let pushed = try await client.pushAuthorizationRequest(scope: scope, authorizationDetails: details)
+                print("\(step). PAR: request_uri \(pushed.requestURI.prefix(48))…, expires_in \(pushed.expiresIn) s")
+                print("\(step + 1). Browser: login as \(customer.username) with password + TOTP, then approve consent")
                 do {
-                    let response = try await client.authorize(pushed, username: customer.username, password: customer.password,
-                                                              otp: totp.code(at: Date()))
+                    let otp = totp.code(at: Date())
+                    let response = choosing.isEmpty
+                        ? try await client.authorize(pushed, username: customer.username, password: customer.password, otp: otp)
+                        : try await client.authorize(pushed, username: customer.username, password: customer.password, otp: otp,
+                                                     choosing: choosing)
                     return (pushed, response)
                 } catch KuraClientError.loginRejected(let message) where attempt == 1 {
                     let wait = 30 - Date().epochSeconds % 30 + 1

@@ -36,8 +36,8 @@ struct Serve: AsyncParsableCommand {
     var apiOrigin: String? = ProcessInfo.processInfo.environment["KURA_API_ORIGIN"]
 
     @Flag(name: .customLong("require-signed-api-requests"),
-          help: "Demand an RFC 9421 request signature from every client of the bank API, not only from clients registered with require_http_message_signatures.")
-    var requireSignedRequests = false
+          help: "Demand an RFC 9421 request signature from every client of the bank API, not only from clients registered with require_http_message_signatures (env KURA_REQUIRE_SIGNED_API_REQUESTS=true).")
+    var requireSignedRequests = ProcessInfo.processInfo.environment["KURA_REQUIRE_SIGNED_API_REQUESTS"] == "true"
 
     func run() async throws {
         let logger = Logger.kura()

@@ -59,6 +59,7 @@ struct BankInteropTests {
             let line = try #require(result.output.split(separator: "\n").first { $0.hasPrefix("interop-report: ") })
             let report = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(line.dropFirst("interop-report: ".count).utf8)).objectValue)
 
+            #expect(result.output.contains("6. Transfer") && result.output.contains("7. Verified"), "the summary: \(result.output)")
             #expect(report["picks"] == ["account": .string(LiveBank.aliceOrdinary), "debtor": .string(LiveBank.aliceOrdinary)])
             let transferID = try #require(report["transfer"]?["transferId"]?.stringValue)
             let booked = try #require(try await live.platform.bankAPI.store.transfer(id: transferID))
