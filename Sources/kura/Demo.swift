@@ -37,26 +37,27 @@ struct Demo: AsyncParsableCommand {
             try configuration.validate()
             let backend = try Database.open(configuration.database, logger: logger)
             try await backend.migrate()
-            let server = OAuthServer(configuration: configuration.server, stores: backend.stores,
-                                     fetchClientJWKS: JWKSFetcher.make(), logger: logger)
-            try await server.keys.prepare()
+            // The whole platform: the authorization server with the bank's RAR policy, and the bank API under /api.
+            let platform = try KuraPlatform(backend: backend, configuration: configuration.server,
+                                            fetchClientJWKS: JWKSFetcher.make(), logger: logger)
+            try await platform.prepare()
+            let server = platform.server
             let credentials = try await demo.seed(server: server)
-            var seededBank: DemoBankSummary?
-            if let store = (backend as? any BankStoreProvider)?.bank {
-                seededBank = try await DemoBank().seed(store: store, users: server.stores.users, passwordHasher: server.passwordHasher,
-                                                 now: server.clock.now())
-                try await BankConfiguration().ensureSystemAccounts(in: store, now: server.clock.now())
-            }
-            let bank = seededBank
+            let bank = try await DemoBank().seed(store: platform.bankAPI.store, users: server.stores.users,
+                                                 passwordHasher: server.passwordHasher, now: server.clock.now())
             try demo.writeRegistrationExample()
             try await demo.seedMutualTLSClient(server: server)
             let app = try KuraApplication.make(
-                configuration: configuration, server: server, logger: logger,
+                configuration: configuration, platform: platform, logger: logger,
                 services: [StorageMaintenance(backend: backend, logger: logger)]) { port in
                 // Written unbuffered: the banner must show even when stdout is a pipe or a file.
                 FileHandle.standardOutput.write(Data((Self.banner(issuer: issuer, demo: demo, credentials: credentials, registrationToken: registrationToken, bank: bank) + "\n").utf8))
             }
-            try await app.runService()
+            do {
+                try await app.runService()
+            } catch is CancellationError {
+                // SIGTERM/SIGINT: a graceful shutdown, not an error.
+            }
             try await backend.shutdown()
         }
 

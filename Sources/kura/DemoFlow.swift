@@ -9,7 +9,7 @@ extension Demo {
     /// `kura demo flow`: what a partner's integration does, end to end, with KuraClient.
     struct Flow: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "flow", abstract: "Run PAR → login → consent → token against the running demo and print the tokens.")
+            commandName: "flow", abstract: "Run PAR → login → consent → token against the running demo, print the tokens, then read accounts and make a payment.")
 
         @Option(help: "The demo's data folder (as given to `kura demo`).")
         var dataDir: String = ProcessInfo.processInfo.environment["KURA_DEMO_DIR"] ?? "./.kura"

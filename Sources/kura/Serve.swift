@@ -68,6 +68,8 @@ struct Serve: AsyncParsableCommand {
         }
         do {
             try await app.runService()
+        } catch is CancellationError {
+            // SIGTERM/SIGINT: a graceful shutdown, not an error.
         } catch {
             try? await backend.shutdown()
             throw error

@@ -81,10 +81,10 @@ struct APIExchange: Sendable {
             logger.error("bank API request failed", metadata: ["error": "\(String(reflecting: error))"])
             result = APIResult(status: 500, body: ["error": "server_error", "error_description": "The request could not be completed"])
         }
-        if result.status >= 400 {
-            logger.info("bank API request refused", metadata: [
-                "status": "\(result.status)", "error": "\(result.body["error"]?.stringValue ?? "")", "path": "\(request.uri.path)"])
-        }
+        // One access-log line per request, carrying the interaction id (FAPI 2.0 SP §5.3.4 / FAPI 1.0 §6.2.1-11).
+        var line: Logger.Metadata = ["method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(result.status)"]
+        if let error = result.body["error"]?.stringValue { line["error"] = "\(error)" }
+        logger.info("bank API request", metadata: line)
         return await respond(result, to: signedRequest, requestSignature: requestSignature, interactionID: interactionID, logger: logger)
     }
 
