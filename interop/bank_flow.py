@@ -120,7 +120,7 @@ def run(o, say):
     say(f"4. Accounts: {accounts[0]['name']} {accounts[0]['branchCode']}-{accounts[0]['accountNumber']}; "
         f"balance {current['amount']} {current['currency']}")
     first = api.get(f"/accounts/{picks['account']}/transactions", {"limit": 5})
-    seen = first["transactions"]
+    seen = list(first["transactions"])
     if first.get("nextCursor"):
         seen += api.get(f"/accounts/{picks['account']}/transactions", {"limit": 5, "cursor": first["nextCursor"]})["transactions"]
     check(len({t["transactionId"] for t in seen}) == len(seen), "transactions: an entry repeats across pages")

@@ -44,27 +44,3 @@ extension SQLiteBankStore {
         }
     }
 }
-
-/// The bounds of one history page as column values: absent bounds become values no row reaches, so one statement
-/// (and one index range scan) serves every query.
-struct LedgerPageBounds {
-    let from: Int64
-    let until: Int64
-    let afterBookedAt: Int64
-    let afterSequence: Int64
-
-    init(_ query: TransactionQuery) {
-        from = StorageCoding.millis(query.from) ?? Int64.min
-        until = StorageCoding.millis(query.until) ?? Int64.max
-        // The cursor token rounds to the nearest millisecond; so does this.
-        afterBookedAt = query.after.map { Int64(($0.bookedAt.timeIntervalSince1970 * 1000).rounded()) } ?? Int64.max
-        afterSequence = query.after?.sequence ?? Int64.max
-    }
-
-    /// The page from up to `limit + 1` rows: the extra row only says that another page follows.
-    func page(_ entries: [LedgerEntry], limit: Int) -> TransactionPage {
-        guard entries.count > limit else { return TransactionPage(entries: entries, next: nil) }
-        let shown = Array(entries.prefix(limit))
-        return TransactionPage(entries: shown, next: shown.last.map(TransactionCursor.init(after:)))
-    }
-}

@@ -55,6 +55,8 @@ def login(session, url, username, password, totp_secret):
     fields = dict(page["fields"], username=username, password=password, otp=totp(totp_secret))
     response = session.post(page["url"], data=fields, allow_redirects=False)
     check(response.status_code == 200, f"login: HTTP {response.status_code}, expected the consent page", response.text)
+    check('name="otp"' not in response.text, "login rejected: the login form came back (a one-time code is accepted once "
+          "per 30-second step)", response.text[-600:])
     return response
 
 

@@ -66,6 +66,7 @@ struct BankInteropTests {
             #expect(booked.clientID == clientID && booked.amount.minorUnits == 2500 && booked.consentID != nil)
             #expect(try await LiveBank.balance(live) == before - 2500, "booked exactly once")
             #expect(report["second_transfer_status"] == 403)
+            #expect(report["transactions"] == 9, "8 card payments and the opening deposit over pages of 5 and 4")
             let verified = try #require(report["verified_responses"]?.arrayValue)
             #expect(verified.count >= 9, "every API response was verified: \(verified.count)")
             let expectedAlg = signingAlgorithm == .ps256 ? "rsa-pss-sha512" : "ecdsa-p256-sha256"

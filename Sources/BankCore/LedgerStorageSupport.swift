@@ -1,0 +1,80 @@
+import Foundation
+
+// Storage-independent pieces of the ledger that both backends (StorageSQLite, StoragePostgres) share.
+
+/// A transfer that is not booked: thrown inside the write transaction to roll it back, answered outside it.
+public struct TransferRejected: Error {
+    public let outcome: TransferOutcome
+    public init(_ outcome: TransferOutcome) { self.outcome = outcome }
+}
+
+/// What a booked transfer writes, independent of the database: both backends use it, so they write the same.
+public enum TransferBooking {
+    /// The transfer as it will be stored (`createdAt` in whole milliseconds, so `.booked` equals a later `.replayed`).
+    /// - Throws: `BankStoreError.invalid` for a non-positive amount or a transfer from an account to itself: callers
+    ///   validate requests before, so these are programming errors, not outcomes.
+    public static func validated(_ transfer: Transfer) throws -> Transfer {
+        guard transfer.amount.minorUnits > 0 else {
+            throw BankStoreError.invalid("transfer \(transfer.id) amount must be positive")
+        }
+        guard transfer.debtorAccountID != transfer.creditedAccountID else {
+            throw BankStoreError.invalid("transfer \(transfer.id) debits and credits the same account")
+        }
+        var stored = transfer
+        stored.createdAt = LedgerPageBounds.wholeMilliseconds(transfer.createdAt)
+        return stored
+    }
+
+    /// The answer to a request whose client already used its `Idempotency-Key` for `original`.
+    public static func replay(of original: Transfer, by retry: Transfer) -> TransferOutcome {
+        original.requestHash == retry.requestHash ? .replayed(original) : .idempotencyKeyReused(original)
+    }
+
+    /// The transfer's two entries, debit first: `<transfer id>-0` on the debtor, `<transfer id>-1` on the credited
+    /// account, each naming the other party.
+    public static func entries(of transfer: Transfer, debtorHolderName: String, debtorBalance: Int64, creditedBalance: Int64) -> [LedgerEntry] {
+        let amount = transfer.amount.minorUnits
+        return [
+            LedgerEntry(
+                sequence: 0, id: "\(transfer.id)-0", bookingID: transfer.id, accountID: transfer.debtorAccountID,
+                amountMinor: -amount, currency: transfer.amount.currency, balanceAfterMinor: debtorBalance,
+                bookedAt: transfer.createdAt, description: "Transfer to \(transfer.creditor.name)",
+                counterpartyName: transfer.creditor.name),
+            LedgerEntry(
+                sequence: 0, id: "\(transfer.id)-1", bookingID: transfer.id, accountID: transfer.creditedAccountID,
+                amountMinor: amount, currency: transfer.amount.currency, balanceAfterMinor: creditedBalance,
+                bookedAt: transfer.createdAt, description: "Transfer from \(debtorHolderName)",
+                counterpartyName: debtorHolderName),
+        ]
+    }
+}
+
+/// The bounds of one history page as column values: absent bounds become values no row reaches, so one statement
+/// (and one index range scan) serves every query.
+public struct LedgerPageBounds: Sendable {
+    public let from: Int64
+    public let until: Int64
+    public let afterBookedAt: Int64
+    public let afterSequence: Int64
+
+    public init(_ query: TransactionQuery) {
+        from = query.from.map(Self.millis) ?? Int64.min
+        until = query.until.map(Self.millis) ?? Int64.max
+        // The cursor token rounds to the nearest millisecond; so does this.
+        afterBookedAt = query.after.map { Int64(($0.bookedAt.timeIntervalSince1970 * 1000).rounded()) } ?? Int64.max
+        afterSequence = query.after?.sequence ?? Int64.max
+    }
+
+    /// The page from up to `limit + 1` rows: the extra row only says that another page follows.
+    public func page(_ entries: [LedgerEntry], limit: Int) -> TransactionPage {
+        guard entries.count > limit else { return TransactionPage(entries: entries, next: nil) }
+        let shown = Array(entries.prefix(limit))
+        return TransactionPage(entries: shown, next: shown.last.map(TransactionCursor.init(after:)))
+    }
+
+    /// Epoch milliseconds, rounded down: how both backends store instants (as `StorageCoding.millis`).
+    public static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    /// `date` truncated to what the database keeps.
+    public static func wholeMilliseconds(_ date: Date) -> Date { Date(timeIntervalSince1970: Double(millis(date)) / 1000) }
+}
