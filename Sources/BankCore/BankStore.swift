@@ -73,6 +73,8 @@ public enum BankStoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case notFound(String)
     case invalid(String)
     case insufficientFunds(String)
+    /// Stored data that the schema should not have allowed.
+    case corrupt(String)
 
     public var description: String {
         switch self {
@@ -80,6 +82,7 @@ public enum BankStoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .notFound(let what): "Not found: \(what)"
         case .invalid(let why): "Invalid: \(why)"
         case .insufficientFunds(let account): "Insufficient funds in account \(account)"
+        case .corrupt(let what): "Corrupt bank data: \(what)"
         }
     }
 }

@@ -5,74 +5,34 @@ import Logging
 import OAuthCore
 import PostgresNIO
 
-/// Decoding of the bank tables' rows (`v3_bank`). A value the schema would not hold is `StorageError.corrupt`.
-extension PostgresRandomAccessRow {
-    func bankCurrency(_ column: String) throws -> Currency {
-        let code: String = try value(column)
-        guard let currency = Currency.named(code) else { throw StorageError.corrupt("\(column): \(code)") }
-        return currency
-    }
+/// Decoding of the bank tables' rows (`v3_bank`): PostgreSQL rows read through `BankColumnReader`, so the mapping
+/// to the value types is the one in BankCore that the SQLite backend uses too.
+struct PostgresBankRow: BankColumnReader {
+    let row: PostgresRandomAccessRow
+    init(_ row: PostgresRandomAccessRow) { self.row = row }
+    func string(_ column: String) throws -> String { try row.value(column) }
+    func optionalString(_ column: String) throws -> String? { try row.value(column, as: String?.self) }
+    func int64(_ column: String) throws -> Int64 { try row.value(column) }
 }
 
 extension AccountBalance {
-    init(postgresRow row: PostgresRandomAccessRow) throws {
-        let kind: String = try row.value("kind")
-        guard let accountKind = AccountKind(rawValue: kind) else { throw StorageError.corrupt("kind: \(kind)") }
-        let account = Account(
-            id: try row.value("id"), userID: try row.value("user_id", as: String?.self), kind: accountKind,
-            currency: try row.bankCurrency("currency"), branchCode: try row.value("branch_code"),
-            accountNumber: try row.value("account_number"), name: try row.value("name"),
-            holderName: try row.value("holder_name"),
-            openedAt: PostgresCoding.date(try row.value("opened_at", as: Int64.self)))
-        self.init(account: account, balanceMinor: try row.value("balance_minor"),
-                  asOf: PostgresCoding.date(try row.value("updated_at", as: Int64.self)))
-    }
+    init(postgresRow row: PostgresRandomAccessRow) throws { try self.init(row: PostgresBankRow(row)) }
 }
 
 extension LedgerEntry {
-    init(postgresRow row: PostgresRandomAccessRow) throws {
-        self.init(
-            sequence: try row.value("sequence"), id: try row.value("id"), bookingID: try row.value("booking_id"),
-            accountID: try row.value("account_id"), amountMinor: try row.value("amount_minor"),
-            currency: try row.bankCurrency("currency"), balanceAfterMinor: try row.value("balance_after_minor"),
-            bookedAt: PostgresCoding.date(try row.value("booked_at", as: Int64.self)),
-            description: try row.value("description"), counterpartyName: try row.value("counterparty_name", as: String?.self))
-    }
+    init(postgresRow row: PostgresRandomAccessRow) throws { try self.init(row: PostgresBankRow(row)) }
 }
 
 extension Transfer {
-    init(postgresRow row: PostgresRandomAccessRow) throws {
-        let creditor = BankAccountReference(
-            bankCode: try row.value("creditor_bank_code"), branchCode: try row.value("creditor_branch_code"),
-            accountNumber: try row.value("creditor_account_number"), name: try row.value("creditor_name"))
-        self.init(
-            id: try row.value("id"), clientID: try row.value("client_id"), userID: try row.value("user_id"),
-            idempotencyKey: try row.value("idempotency_key"), requestHash: try row.value("request_hash"),
-            consentID: try row.value("consent_id", as: String?.self), debtorAccountID: try row.value("debtor_account_id"),
-            creditedAccountID: try row.value("credited_account_id"), creditor: creditor,
-            amount: Money(minorUnits: try row.value("amount_minor"), currency: try row.bankCurrency("currency")),
-            remittanceInformation: try row.value("remittance_information", as: String?.self),
-            createdAt: PostgresCoding.date(try row.value("created_at", as: Int64.self)))
-    }
+    init(postgresRow row: PostgresRandomAccessRow) throws { try self.init(row: PostgresBankRow(row)) }
 }
 
 extension Payee {
-    init(postgresRow row: PostgresRandomAccessRow) throws {
-        let account = BankAccountReference(
-            bankCode: try row.value("bank_code"), branchCode: try row.value("branch_code"),
-            accountNumber: try row.value("account_number"), name: try row.value("name"))
-        self.init(id: try row.value("id"), userID: try row.value("user_id"), account: account,
-                  createdAt: PostgresCoding.date(try row.value("created_at", as: Int64.self)))
-    }
+    init(postgresRow row: PostgresRandomAccessRow) throws { try self.init(row: PostgresBankRow(row)) }
 }
 
 extension VerifiedIdentity {
-    init(postgresRow row: PostgresRandomAccessRow) throws {
-        self.init(
-            userID: try row.value("user_id"),
-            verifiedClaims: try PostgresCoding.decode(JSONValue.self, json: try row.value("verified_claims"), column: "verified_claims"),
-            updatedAt: PostgresCoding.date(try row.value("updated_at", as: Int64.self)))
-    }
+    init(postgresRow row: PostgresRandomAccessRow) throws { try self.init(row: PostgresBankRow(row)) }
 }
 
 extension PostgresDatabase {

@@ -107,6 +107,7 @@ func expectBankError(
         case .notFound(let detail): ("notFound", detail)
         case .invalid(let detail): ("invalid", detail)
         case .insufficientFunds(let detail): ("insufficientFunds", detail)
+        case .corrupt(let detail): ("corrupt", detail)
         }
     }
     let name = parts(expected).name
