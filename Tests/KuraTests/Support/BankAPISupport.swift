@@ -28,8 +28,9 @@ struct BankAPIFixture: Sendable {
     static let payee = BankAccountReference(bankCode: "0005", branchCode: "123", accountNumber: "7654321", name: "トウキョウ デンキ")
     static let opening: [String: Int64] = [aliceOrdinary: 100_000, aliceSavings: 500_000, bobOrdinary: 50_000]
 
-    init(configure: (inout BankAPIConfiguration) -> Void = { _ in }, server: (inout ServerConfiguration) -> Void = { _ in }) async throws {
-        test = try await TestServer(configure: server)
+    init(backend: (any StorageBackend & BankStoreProvider)? = nil, configure: (inout BankAPIConfiguration) -> Void = { _ in },
+         server: (inout ServerConfiguration) -> Void = { _ in }) async throws {
+        test = try await TestServer(backend: backend, configure: server)
         var bank = BankAPIConfiguration(origin: KuraPlatform.origin(of: TestServer.issuer))
         configure(&bank)
         var logger = test.server.logger
@@ -90,8 +91,8 @@ struct BankAPIDriver: Sendable {
     var test: TestServer { fixture.test }
 
     /// A DPoP-bound access token for a grant with `scope` and granted `details` (stored as the consent step would).
-    func token(scope: [String] = ["accounts"], details: JSONValue? = nil, dpopKey: JWSSigningKey) async throws -> String {
-        let code = try await test.insertCode(scope: scope, authorizationDetails: details)
+    func token(scope: [String] = ["accounts"], details: JSONValue? = nil, userID: String? = nil, dpopKey: JWSSigningKey) async throws -> String {
+        let code = try await test.insertCode(scope: scope, authorizationDetails: details, userID: userID)
         let response = try await flow.token(code: code, dpopKey: dpopKey)
         try #require(response.status == .ok, "token request failed: \(response.bodyText)")
         return try #require(response.json["access_token"]?.stringValue)

@@ -8,6 +8,7 @@ import OAuthCore
 import OAuthJOSE
 import StorageSQLite
 import KuraServer
+import BankCore
 
 /// A fully wired authorization server for tests: in-memory SQLite, a manual clock, a cheap password hash,
 /// one customer and one private_key_jwt client with an ES256 key.
@@ -19,16 +20,18 @@ struct TestServer {
     static let totpSecret = Data("12345678901234567890".utf8)
 
     let server: OAuthServer
-    let backend: SQLiteBackend
+    /// In-memory SQLite unless a test passes another backend (e.g. PostgreSQL for the bank API under concurrency).
+    let backend: any StorageBackend & BankStoreProvider
     let clock: ManualClock
     let clientID: String
     let clientKey: JWSSigningKey
     let userID: String
 
     init(issuer: String = TestServer.issuer, clock: ManualClock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000)),
-         configure: (inout ServerConfiguration) -> Void = { _ in },
-         authorizationDetails: (SQLiteBackend) -> (any AuthorizationDetailsPolicy)? = { _ in nil }) async throws {
-        backend = try SQLiteBackend.inMemory()
+         backend given: (any StorageBackend & BankStoreProvider)? = nil, configure: (inout ServerConfiguration) -> Void = { _ in },
+         authorizationDetails: (any StorageBackend & BankStoreProvider) -> (any AuthorizationDetailsPolicy)? = { _ in nil }) async throws {
+        let backend = try given ?? SQLiteBackend.inMemory()
+        self.backend = backend
         try await backend.migrate()
         self.clock = clock
         var configuration = ServerConfiguration(issuer: issuer)

@@ -18,7 +18,8 @@ extension TestServer {
 
     /// Stores a grant and an authorization code for it directly, as the authorization endpoint does after consent,
     /// with `authorizationDetails` as granted (picks filled in). Returns the code.
-    func insertCode(scope: [String] = ["openid", "accounts"], authorizationDetails: JSONValue?) async throws -> String {
+    func insertCode(scope: [String] = ["openid", "accounts"], authorizationDetails: JSONValue?, userID: String? = nil) async throws -> String {
+        let userID = userID ?? self.userID
         let now = clock.now()
         let grantID = UUID().uuidString
         try await server.stores.grants.insert(GrantRecord(
