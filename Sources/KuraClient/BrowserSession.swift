@@ -30,7 +30,8 @@ public actor BrowserSession {
     /// Opens `url` (the PAR authorization URL), logs in and approves or denies consent.
     ///
     /// - Parameter choosing: values of the consent page's checkboxes and radio buttons to tick before approving (e.g.
-    ///   the account IDs offered for RFC 9396 authorization details); see `HTMLForm.checking(_:)`.
+    ///   the account IDs offered for RFC 9396 authorization details), or `name=value` to tick only within the controls
+    ///   whose name starts with `name` (e.g. `detail.1.=acc_2`); see `HTMLForm.checking(_:)`.
     /// - Returns: the parsed redirect to the redirect URI: `code` on approval, `error` (`access_denied`) on denial.
     /// - Throws: `loginRejected` when the login form comes back, `otpRequired`, `authorizationPage` for an error
     ///   page (RFC 6749 §4.1.2.1: no redirect for an untrusted request), `issuerMismatch`, `tooManySteps`.

@@ -61,7 +61,16 @@ public struct HTMLForm: Sendable, Hashable {
     /// the accounts of an RFC 9396 authorization detail.
     public func checking(_ values: Set<String>) -> HTMLForm {
         var form = self
-        for index in form.fields.indices where ["checkbox", "radio"].contains(form.fields[index].type) && values.contains(form.fields[index].value) {
+        // `value` ticks every checkbox/radio with that value; `name=value` only those whose name starts with `name`, so
+        // one account can be read under one detail and paid from under another.
+        let scoped = values.compactMap { choice -> (String, String)? in
+            let parts = choice.split(separator: "=", maxSplits: 1)
+            return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+        }
+        func chosen(_ field: Field) -> Bool {
+            values.contains(field.value) || scoped.contains { field.name.hasPrefix($0.0) && field.value == $0.1 }
+        }
+        for index in form.fields.indices where ["checkbox", "radio"].contains(form.fields[index].type) && chosen(form.fields[index]) {
             if form.fields[index].type == "radio" {
                 for other in form.fields.indices where form.fields[other].type == "radio" && form.fields[other].name == form.fields[index].name {
                     form.fields[other].checked = false

@@ -127,3 +127,21 @@ struct HTMLFormTests {
         #expect(HTMLText.summary(html).hasPrefix("The username, password or one-time code is not correct."))
     }
 }
+
+@Suite("HTMLForm: consent choices scoped to one detail")
+struct HTMLFormScopedChoiceTests {
+    @Test("name=value ticks the account only under the detail named, so one account can be read under one detail and paid from under another")
+    func scopedChoice() throws {
+        let html = """
+        <form method="post" action="/authorize/consent">
+        <input type="checkbox" name="detail.0.accounts.acc_1" value="acc_1"><input type="checkbox" name="detail.0.accounts.acc_2" value="acc_2">
+        <input type="radio" name="detail.1.debtor" value="acc_1"><input type="radio" name="detail.1.debtor" value="acc_2">
+        <button name="approve" value="1">Allow</button></form>
+        """
+        let form = try #require(HTMLForm.forms(in: html).first)
+        let entries = form.checking(["detail.0.=acc_1", "detail.1.=acc_2"]).entries()
+        #expect(entries.map { "\($0.0)=\($0.1)" } == ["detail.0.accounts.acc_1=acc_1", "detail.1.debtor=acc_2"])
+        let unscoped = form.checking(["acc_1"]).entries()
+        #expect(unscoped.map { "\($0.0)=\($0.1)" } == ["detail.0.accounts.acc_1=acc_1", "detail.1.debtor=acc_1"])
+    }
+}
