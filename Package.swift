@@ -145,7 +145,7 @@ let package = Package(
         .executableTarget(
             name: "kura",
             dependencies: [
-                "KuraServer", "KuraClient", "AuthorizationServer", "OAuthCore", "OAuthJOSE", "BankCore", "BankAPI",
+                "KuraServer", "KuraClient", "AuthorizationServer", "OAuthCore", "OAuthJOSE", "BankCore", "BankAPI", "HTTPMessageSignatures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -17,6 +17,8 @@ public struct OAuthServer: Sendable {
     /// Resolves clients' keys (`jwks` or `jwks_uri`).
     public let clientKeys: ClientKeyResolver
     public let logger: Logger
+    /// Access tokens whose JWT this node already validated (RFC 9068 §4), so resource requests verify each token once.
+    public let verifiedAccessTokens = VerifiedTokenCache()
     /// The `authorization_details` types the server understands (RFC 9396); nil refuses every `authorization_details`.
     public let authorizationDetails: (any AuthorizationDetailsPolicy)?
 

@@ -49,7 +49,7 @@ extension FAPIHTTPSignatures {
     /// with the same parameter, time and key rules as `verifyRequest`.
     ///
     /// It must cover `@status`, `"@method";req` and `"@target-uri";req` (items 23, 25); `content-digest` matching the
-    /// body when there is one (item 26); `"content-digest";req` when the request had a body; and, when `request`
+    /// body when there is one (item 26); `"content-digest";req` when the request had a body and a `Content-Digest`; and, when `request`
     /// carries a `fapi-2-request` signature, `"signature";req;key=` and `"signature-input";req;key=` with its label
     /// (item 24).
     public static func verifyResponse(
@@ -64,7 +64,9 @@ extension FAPIHTTPSignatures {
             throw HTTPSignatureError("The response signature does not cover \(required);req")
         }
         try checkDigest(message, body: body, input: input)
-        if !request.body.isEmpty, !input.covers("content-digest", request: true) {
+        // Item 23 "(if applicable)": the request's digest can be covered only when the request carried one.
+        if !request.body.isEmpty, !HTTPSignedMessage.request(request).fieldLines("content-digest").isEmpty,
+           !input.covers("content-digest", request: true) {
             throw HTTPSignatureError("The response signature does not cover the request content-digest;req")
         }
         if let requestLabel = try? select(in: .request(request), tag: requestTag, what: "request").label {

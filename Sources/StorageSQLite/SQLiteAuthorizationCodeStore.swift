@@ -17,13 +17,11 @@ struct SQLiteAuthorizationCodeStore: AuthorizationCodeStore {
         let amr = try SQLiteCoding.json(record.amr)
         try await db.write { db in
             try mappingDuplicate("authorization code") {
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(sql: """
                         INSERT INTO authorization_codes (code_hash, client_id, user_id, grant_id, request, auth_time, acr,
                                                          amr, issued_at, expires_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [record.codeHash, record.clientID, record.userID, record.grantID, request,
+                        """).execute(arguments: [record.codeHash, record.clientID, record.userID, record.grantID, request,
                                 SQLiteCoding.millis(record.authTime), record.acr, amr,
                                 SQLiteCoding.millis(record.issuedAt), SQLiteCoding.millis(record.expiresAt)])
             }

@@ -32,13 +32,11 @@ extension SQLiteBankStore {
     /// Appends one entry; a taken entry id (a booking id used twice) is `BankStoreError.duplicate`.
     static func insertEntry(_ db: Database, _ entry: LedgerEntry) throws {
         try mappingBankConstraints(duplicate: "booking \(entry.bookingID)") {
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO ledger_entries (id, booking_id, account_id, amount_minor, currency, balance_after_minor,
                                                 booked_at, description, counterparty_name)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [entry.id, entry.bookingID, entry.accountID, entry.amountMinor, entry.currency.code,
+                    """).execute(arguments: [entry.id, entry.bookingID, entry.accountID, entry.amountMinor, entry.currency.code,
                             entry.balanceAfterMinor, SQLiteCoding.millis(entry.bookedAt), entry.description,
                             entry.counterpartyName])
         }

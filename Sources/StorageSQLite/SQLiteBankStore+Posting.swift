@@ -73,7 +73,8 @@ extension SQLiteBankStore {
             return TransferBooking.replay(of: try Transfer(sqliteRow: row), by: transfer)
         }
         if let consentID = transfer.consentID,
-           try Row.fetchOne(db, sql: "SELECT 1 FROM transfers WHERE consent_id = ?", arguments: [consentID]) != nil
+           try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM transfers WHERE consent_id = ?"),
+               arguments: [consentID]) != nil
         {
             return .consentAlreadyUsed
         }
@@ -82,15 +83,14 @@ extension SQLiteBankStore {
 
     static func insertTransfer(_ db: Database, _ transfer: Transfer) throws {
         try mappingBankConstraints(duplicate: "transfer \(transfer.id)") {
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO transfers (id, client_id, user_id, idempotency_key, request_hash, consent_id,
                                            debtor_account_id, credited_account_id, creditor_bank_code, creditor_branch_code,
                                            creditor_account_number, creditor_name, amount_minor, currency,
                                            remittance_information, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [transfer.id, transfer.clientID, transfer.userID, transfer.idempotencyKey, transfer.requestHash,
+                    """)
+                    .execute(arguments: [transfer.id, transfer.clientID, transfer.userID, transfer.idempotencyKey, transfer.requestHash,
                             transfer.consentID, transfer.debtorAccountID, transfer.creditedAccountID,
                             transfer.creditor.bankCode, transfer.creditor.branchCode, transfer.creditor.accountNumber,
                             transfer.creditor.name, transfer.amount.minorUnits, transfer.amount.currency.code,

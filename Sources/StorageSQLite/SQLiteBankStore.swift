@@ -26,13 +26,12 @@ struct SQLiteBankStore: BankStore {
                 duplicate: "account \(account.id) / \(account.branchCode)-\(account.accountNumber)",
                 missing: "user \(account.userID ?? "")"
             ) {
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(sql: """
                         INSERT INTO accounts (id, user_id, kind, currency, branch_code, account_number, name, holder_name,
                                               opened_at, balance_minor, updated_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
-                        """,
-                    arguments: [account.id, account.userID, account.kind.rawValue, account.currency.code, account.branchCode,
+                        """)
+                        .execute(arguments: [account.id, account.userID, account.kind.rawValue, account.currency.code, account.branchCode,
                                 account.accountNumber, account.name, account.holderName, openedAt, openedAt])
             }
         }
@@ -42,13 +41,11 @@ struct SQLiteBankStore: BankStore {
         let claims = try SQLiteCoding.json(identity.verifiedClaims)
         try await db.write { db in
             try mappingBankConstraints(duplicate: "identity \(identity.userID)", missing: "user \(identity.userID)") {
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(sql: """
                         INSERT INTO identities (user_id, verified_claims, updated_at) VALUES (?, ?, ?)
                         ON CONFLICT (user_id) DO UPDATE SET verified_claims = excluded.verified_claims,
                                                             updated_at = excluded.updated_at
-                        """,
-                    arguments: [identity.userID, claims, SQLiteCoding.millis(identity.updatedAt)])
+                        """).execute(arguments: [identity.userID, claims, SQLiteCoding.millis(identity.updatedAt)])
             }
         }
     }
@@ -57,12 +54,10 @@ struct SQLiteBankStore: BankStore {
         guard payee.account.isWellFormed else { throw BankStoreError.invalid("payee \(payee.id) account is malformed") }
         try await db.write { db in
             try mappingBankConstraints(duplicate: "payee \(payee.id)", missing: "user \(payee.userID)") {
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(sql: """
                         INSERT INTO payees (id, user_id, bank_code, branch_code, account_number, name, created_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [payee.id, payee.userID, payee.account.bankCode, payee.account.branchCode,
+                        """).execute(arguments: [payee.id, payee.userID, payee.account.bankCode, payee.account.branchCode,
                                 payee.account.accountNumber, payee.account.name, SQLiteCoding.millis(payee.createdAt)])
             }
         }
@@ -80,7 +75,8 @@ struct SQLiteBankStore: BankStore {
 
     func account(id: String) async throws -> AccountBalance? {
         try await db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE id = ?", arguments: [id]).map(AccountBalance.init(sqliteRow:))
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM accounts WHERE id = ?"),
+                arguments: [id]).map(AccountBalance.init(sqliteRow:))
         }
     }
 
@@ -114,7 +110,7 @@ struct SQLiteBankStore: BankStore {
 
     func identity(userID: String) async throws -> VerifiedIdentity? {
         try await db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM identities WHERE user_id = ?", arguments: [userID])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM identities WHERE user_id = ?"), arguments: [userID])
                 .map(VerifiedIdentity.init(sqliteRow:))
         }
     }
@@ -122,20 +118,22 @@ struct SQLiteBankStore: BankStore {
     /// Oldest first (then by id).
     func payees(ofUser userID: String) async throws -> [Payee] {
         try await db.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM payees WHERE user_id = ? ORDER BY created_at, id", arguments: [userID])
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM payees WHERE user_id = ? ORDER BY created_at, id"),
+                arguments: [userID])
                 .map(Payee.init(sqliteRow:))
         }
     }
 
     func transfer(id: String) async throws -> Transfer? {
         try await db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM transfers WHERE id = ?", arguments: [id]).map(Transfer.init(sqliteRow:))
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM transfers WHERE id = ?"),
+                arguments: [id]).map(Transfer.init(sqliteRow:))
         }
     }
 
     func transfer(clientID: String, idempotencyKey: String) async throws -> Transfer? {
         try await db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM transfers WHERE client_id = ? AND idempotency_key = ?",
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM transfers WHERE client_id = ? AND idempotency_key = ?"),
                              arguments: [clientID, idempotencyKey]).map(Transfer.init(sqliteRow:))
         }
     }

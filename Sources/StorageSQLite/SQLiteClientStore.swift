@@ -14,12 +14,10 @@ struct SQLiteClientStore: ClientStore {
         let metadata = try SQLiteCoding.json(client.metadata)
         try await db.write { db in
             try mappingDuplicate("client_id \(client.clientID)") {
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(sql: """
                         INSERT INTO clients (client_id, metadata, registration_access_token_hash, created_at, updated_at)
                         VALUES (?, ?, ?, ?, ?)
-                        """,
-                    arguments: [client.clientID, metadata, client.registrationAccessTokenHash,
+                        """).execute(arguments: [client.clientID, metadata, client.registrationAccessTokenHash,
                                 SQLiteCoding.millis(client.createdAt), SQLiteCoding.millis(client.updatedAt)])
             }
         }
@@ -28,12 +26,10 @@ struct SQLiteClientStore: ClientStore {
     func update(_ client: ClientRecord) async throws {
         let metadata = try SQLiteCoding.json(client.metadata)
         let changed = try await db.write { db in
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     UPDATE clients SET metadata = ?, registration_access_token_hash = ?, updated_at = ?
                     WHERE client_id = ?
-                    """,
-                arguments: [metadata, client.registrationAccessTokenHash, SQLiteCoding.millis(client.updatedAt),
+                    """).execute(arguments: [metadata, client.registrationAccessTokenHash, SQLiteCoding.millis(client.updatedAt),
                             client.clientID])
             return db.changesCount
         }
@@ -42,21 +38,21 @@ struct SQLiteClientStore: ClientStore {
 
     func find(clientID: String) async throws -> ClientRecord? {
         try await db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM clients WHERE client_id = ?", arguments: [clientID])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM clients WHERE client_id = ?"), arguments: [clientID])
                 .map(ClientRecord.init(sqliteRow:))
         }
     }
 
     func delete(clientID: String) async throws -> Bool {
         try await db.write { db in
-            try db.execute(sql: "DELETE FROM clients WHERE client_id = ?", arguments: [clientID])
+            try db.cachedStatement(sql: "DELETE FROM clients WHERE client_id = ?").execute(arguments: [clientID])
             return db.changesCount > 0
         }
     }
 
     func list() async throws -> [ClientRecord] {
         try await db.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM clients ORDER BY client_id").map(ClientRecord.init(sqliteRow:))
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM clients ORDER BY client_id")).map(ClientRecord.init(sqliteRow:))
         }
     }
 }

@@ -12,13 +12,11 @@ struct SQLiteGrantStore: GrantStore {
         let details = try SQLiteCoding.json(grant.authorizationDetails)
         try await db.write { db in
             try mappingDuplicate("grant \(grant.id)") {
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(sql: """
                         INSERT INTO grants (id, client_id, user_id, scope, authorization_details, created_at, updated_at,
                                             expires_at, revoked_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [grant.id, grant.clientID, grant.userID, scope, details,
+                        """).execute(arguments: [grant.id, grant.clientID, grant.userID, scope, details,
                                 SQLiteCoding.millis(grant.createdAt), SQLiteCoding.millis(grant.updatedAt),
                                 SQLiteCoding.millis(grant.expiresAt), SQLiteCoding.millis(grant.revokedAt)])
             }
@@ -27,7 +25,8 @@ struct SQLiteGrantStore: GrantStore {
 
     func find(id: String) async throws -> GrantRecord? {
         try await db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM grants WHERE id = ?", arguments: [id]).map(GrantRecord.init(sqliteRow:))
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM grants WHERE id = ?"),
+                arguments: [id]).map(GrantRecord.init(sqliteRow:))
         }
     }
 
@@ -44,9 +43,8 @@ struct SQLiteGrantStore: GrantStore {
     func revoke(id: String, now: Date) async throws -> Bool {
         let now = SQLiteCoding.millis(now)
         return try await db.write { db in
-            try db.execute(
-                sql: "UPDATE grants SET revoked_at = ?, updated_at = ? WHERE id = ? AND revoked_at IS NULL",
-                arguments: [now, now, id])
+            try db.cachedStatement(sql: "UPDATE grants SET revoked_at = ?, updated_at = ? WHERE id = ? AND revoked_at IS NULL")
+                .execute(arguments: [now, now, id])
             return db.changesCount == 1
         }
     }

@@ -15,12 +15,10 @@ struct SQLitePushedRequestStore: PushedRequestStore {
         let request = try SQLiteCoding.json(record.request)
         try await db.write { db in
             try mappingDuplicate("pushed request") {
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(sql: """
                         INSERT INTO pushed_requests (request_key, client_id, request, created_at, expires_at)
                         VALUES (?, ?, ?, ?, ?)
-                        """,
-                    arguments: [record.key, record.clientID, request, SQLiteCoding.millis(record.createdAt),
+                        """).execute(arguments: [record.key, record.clientID, request, SQLiteCoding.millis(record.createdAt),
                                 SQLiteCoding.millis(record.expiresAt)])
             }
         }
@@ -50,7 +48,8 @@ struct SQLitePushedRequestStore: PushedRequestStore {
             {
                 return .consumed(try PushedRequestRecord(sqliteRow: row))
             }
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM pushed_requests WHERE request_key = ?", arguments: [key])
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM pushed_requests WHERE request_key = ?"),
+                arguments: [key])
             else { return .notFound }
             if try row.value("consumed_at", as: Int64?.self) != nil {
                 return .alreadyConsumed(try PushedRequestRecord(sqliteRow: row))

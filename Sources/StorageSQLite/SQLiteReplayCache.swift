@@ -11,9 +11,8 @@ struct SQLiteReplayCache: ReplayCache {
 
     func recordFirstUse(namespace: String, id: String, expiresAt: Date) async throws -> Bool {
         try await db.write { db in
-            try db.execute(
-                sql: "INSERT INTO replay_cache (namespace, id, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                arguments: [namespace, id, SQLiteCoding.millis(expiresAt)])
+            try db.cachedStatement(sql: "INSERT INTO replay_cache (namespace, id, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+                .execute(arguments: [namespace, id, SQLiteCoding.millis(expiresAt)])
             return db.changesCount == 1
         }
     }
@@ -22,9 +21,8 @@ struct SQLiteReplayCache: ReplayCache {
         do {
             try await db.write { db in
                 for entry in entries {
-                    try db.execute(
-                        sql: "INSERT INTO replay_cache (namespace, id, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                        arguments: [entry.namespace, entry.id, SQLiteCoding.millis(entry.expiresAt)])
+                    try db.cachedStatement(sql: "INSERT INTO replay_cache (namespace, id, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+                        .execute(arguments: [entry.namespace, entry.id, SQLiteCoding.millis(entry.expiresAt)])
                     if db.changesCount != 1 { throw AlreadySeen(entry: entry) }   // rolls the transaction back
                 }
             }
@@ -36,7 +34,8 @@ struct SQLiteReplayCache: ReplayCache {
 
     func purge(now: Date) async throws -> Int {
         try await db.write { db in
-            try db.execute(sql: "DELETE FROM replay_cache WHERE expires_at < ?", arguments: [SQLiteCoding.millis(now)])
+            try db.cachedStatement(sql: "DELETE FROM replay_cache WHERE expires_at < ?")
+                .execute(arguments: [SQLiteCoding.millis(now)])
             return db.changesCount
         }
     }

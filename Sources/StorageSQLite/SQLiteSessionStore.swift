@@ -10,13 +10,12 @@ struct SQLiteSessionStore: SessionStore {
         let amr = try SQLiteCoding.json(session.amr)
         try await db.write { db in
             try mappingDuplicate("authorization session") {
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(sql: """
                         INSERT INTO sessions (id_hash, request_key, client_id, csrf_hash, user_id, auth_time, amr, acr,
                                               created_at, expires_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [session.idHash, session.requestKey, session.clientID, session.csrfHash, session.userID,
+                        """)
+                        .execute(arguments: [session.idHash, session.requestKey, session.clientID, session.csrfHash, session.userID,
                                 SQLiteCoding.millis(session.authTime), amr, session.acr,
                                 SQLiteCoding.millis(session.createdAt), SQLiteCoding.millis(session.expiresAt)])
             }
@@ -35,19 +34,18 @@ struct SQLiteSessionStore: SessionStore {
     func markAuthenticated(idHash: String, userID: String, authTime: Date, amr: [String], acr: String, now: Date) async throws -> Bool {
         let amrJSON = try SQLiteCoding.json(amr)
         return try await db.write { db in
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     UPDATE sessions SET user_id = ?, auth_time = ?, amr = ?, acr = ?
                     WHERE id_hash = ? AND expires_at > ?
-                    """,
-                arguments: [userID, SQLiteCoding.millis(authTime), amrJSON, acr, idHash, SQLiteCoding.millis(now)])
+                    """)
+                    .execute(arguments: [userID, SQLiteCoding.millis(authTime), amrJSON, acr, idHash, SQLiteCoding.millis(now)])
             return db.changesCount == 1
         }
     }
 
     func delete(idHash: String) async throws -> Bool {
         try await db.write { db in
-            try db.execute(sql: "DELETE FROM sessions WHERE id_hash = ?", arguments: [idHash])
+            try db.cachedStatement(sql: "DELETE FROM sessions WHERE id_hash = ?").execute(arguments: [idHash])
             return db.changesCount > 0
         }
     }

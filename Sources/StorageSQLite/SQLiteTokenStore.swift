@@ -13,14 +13,13 @@ struct SQLiteTokenStore: TokenStore {
         let confirmation = try SQLiteCoding.json(token.confirmation)
         try await db.write { db in
             try mappingDuplicate("token") {
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(sql: """
                         INSERT INTO tokens (token_hash, kind, token_id, client_id, user_id, grant_id, scope,
                                             authorization_details, confirmation, issued_at, expires_at, revoked_at,
                                             auth_time, acr)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [token.tokenHash, token.kind.rawValue, token.tokenID, token.clientID, token.userID,
+                        """)
+                        .execute(arguments: [token.tokenHash, token.kind.rawValue, token.tokenID, token.clientID, token.userID,
                                 token.grantID, scope, details, confirmation, SQLiteCoding.millis(token.issuedAt),
                                 SQLiteCoding.millis(token.expiresAt), SQLiteCoding.millis(token.revokedAt),
                                 SQLiteCoding.millis(token.authTime), token.acr])
@@ -30,7 +29,7 @@ struct SQLiteTokenStore: TokenStore {
 
     func find(tokenHash: String) async throws -> TokenRecord? {
         try await db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM tokens WHERE token_hash = ?", arguments: [tokenHash])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tokens WHERE token_hash = ?"), arguments: [tokenHash])
                 .map(TokenRecord.init(sqliteRow:))
         }
     }
@@ -38,9 +37,8 @@ struct SQLiteTokenStore: TokenStore {
     /// Keeps the first revocation instant when the token was already revoked.
     func revoke(tokenHash: String, now: Date) async throws -> Bool {
         try await db.write { db in
-            try db.execute(
-                sql: "UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE token_hash = ?",
-                arguments: [SQLiteCoding.millis(now), tokenHash])
+            try db.cachedStatement(sql: "UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE token_hash = ?")
+                .execute(arguments: [SQLiteCoding.millis(now), tokenHash])
             return db.changesCount > 0
         }
     }
@@ -48,18 +46,16 @@ struct SQLiteTokenStore: TokenStore {
     /// Counts only tokens that were not revoked before.
     func revokeAll(grantID: String, now: Date) async throws -> Int {
         try await db.write { db in
-            try db.execute(
-                sql: "UPDATE tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL",
-                arguments: [SQLiteCoding.millis(now), grantID])
+            try db.cachedStatement(sql: "UPDATE tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL")
+                .execute(arguments: [SQLiteCoding.millis(now), grantID])
             return db.changesCount
         }
     }
 
     func revokeAll(clientID: String, now: Date) async throws -> Int {
         try await db.write { db in
-            try db.execute(
-                sql: "UPDATE tokens SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL",
-                arguments: [SQLiteCoding.millis(now), clientID])
+            try db.cachedStatement(sql: "UPDATE tokens SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL")
+                .execute(arguments: [SQLiteCoding.millis(now), clientID])
             return db.changesCount
         }
     }
@@ -67,9 +63,8 @@ struct SQLiteTokenStore: TokenStore {
     /// `MIN` keeps an earlier expiry: a second rotation inside the grace period cannot extend it.
     func shortenLifetime(tokenHash: String, expiresAt: Date) async throws -> Bool {
         try await db.write { db in
-            try db.execute(
-                sql: "UPDATE tokens SET expires_at = MIN(expires_at, ?) WHERE token_hash = ? AND revoked_at IS NULL",
-                arguments: [SQLiteCoding.millis(expiresAt), tokenHash])
+            try db.cachedStatement(sql: "UPDATE tokens SET expires_at = MIN(expires_at, ?) WHERE token_hash = ? AND revoked_at IS NULL")
+                .execute(arguments: [SQLiteCoding.millis(expiresAt), tokenHash])
             return db.changesCount > 0
         }
     }

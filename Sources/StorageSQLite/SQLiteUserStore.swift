@@ -12,13 +12,11 @@ struct SQLiteUserStore: UserStore {
     func insert(_ user: UserRecord) async throws {
         try await db.write { db in
             try mappingDuplicate("user \(user.id) / \(user.username)") {
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(sql: """
                         INSERT INTO users (id, username, password_hash, totp_secret, display_name, created_at,
                                            failed_logins, locked_until, last_totp_step)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [user.id, user.username, user.passwordHash, user.totpSecret, user.displayName,
+                        """).execute(arguments: [user.id, user.username, user.passwordHash, user.totpSecret, user.displayName,
                                 SQLiteCoding.millis(user.createdAt), user.failedLogins,
                                 SQLiteCoding.millis(user.lockedUntil), user.lastTOTPStep])
             }
@@ -27,21 +25,22 @@ struct SQLiteUserStore: UserStore {
 
     func find(username: String) async throws -> UserRecord? {
         try await db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE username = ?", arguments: [username])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE username = ?"), arguments: [username])
                 .map(UserRecord.init(sqliteRow:))
         }
     }
 
     func find(id: String) async throws -> UserRecord? {
         try await db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id]).map(UserRecord.init(sqliteRow:))
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"),
+                arguments: [id]).map(UserRecord.init(sqliteRow:))
         }
     }
 
     /// All customers, ordered by id (byte order, as in the PostgreSQL backend).
     func list() async throws -> [UserRecord] {
         try await db.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY id").map(UserRecord.init(sqliteRow:))
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM users ORDER BY id")).map(UserRecord.init(sqliteRow:))
         }
     }
 
@@ -68,9 +67,8 @@ struct SQLiteUserStore: UserStore {
     /// It does not lift a lock (`lockedUntil`): that expires by time, and the caller refuses logins meanwhile.
     func recordSuccessfulLogin(userID: String, totpStep: Int64) async throws -> Bool {
         try await db.write { db in
-            try db.execute(
-                sql: "UPDATE users SET last_totp_step = ?, failed_logins = 0 WHERE id = ? AND last_totp_step < ?",
-                arguments: [totpStep, userID, totpStep])
+            try db.cachedStatement(sql: "UPDATE users SET last_totp_step = ?, failed_logins = 0 WHERE id = ? AND last_totp_step < ?")
+                .execute(arguments: [totpStep, userID, totpStep])
             return db.changesCount == 1
         }
     }

@@ -25,7 +25,8 @@ public struct AuthenticatedAccessToken: Sendable {
 /// Authenticates the access token of a request to a protected resource (userinfo, the bank API).
 ///
 /// Steps: read the one `Authorization` header, never the query (RFC 6750 §2.1; SP §5.3.4-2) → verify the JWT with the
-/// server's published keys, `typ` `at+jwt`, `iss`, `aud` and `exp` (RFC 9068 §4) → look the token up by hash so a
+/// server's published keys, `typ` `at+jwt`, `iss`, `aud` and `exp` (RFC 9068 §4; once per token and node, see
+/// `VerifiedTokenCache`) → look the token up by hash so a
 /// revoked one fails (SP §5.3.4-3) → check the sender: a DPoP-bound token (`cnf.jkt`) needs the DPoP scheme and a proof
 /// of that key with `ath` (RFC 9449 §7.1, §4.3 check 12); a certificate-bound token (`cnf.x5t#S256`) needs the Bearer
 /// scheme and that TLS client certificate (RFC 8705 §3). Kura issues no bearer tokens, so a token without `cnf` fails.
@@ -55,9 +56,16 @@ public struct AuthenticateAccessToken: Sendable {
     public func callAsFunction(authorization: [String], dpop: [String], method: String, url: String,
                                clientCertificateDER: [UInt8]?) async throws -> AuthenticatedAccessToken {
         let (scheme, token) = try readAuthorization(authorization)
-        let claims = try await verifyJWT(token, scheme: scheme)
         let now = server.clock.now()
-        guard let record = try await server.stores.tokens.find(tokenHash: CredentialHash.of(token)), record.kind == .accessToken,
+        let hash = CredentialHash.of(token)
+        let claims: [String: JSONValue]
+        if let verified = server.verifiedAccessTokens.claims(hash: hash, now: now) {
+            claims = verified
+        } else {
+            claims = try await verifyJWT(token, scheme: scheme)
+            server.verifiedAccessTokens.insert(hash: hash, claims: claims, now: now)
+        }
+        guard let record = try await server.stores.tokens.find(tokenHash: hash), record.kind == .accessToken,
               record.revokedAt == nil, record.expiresAt > now
         else { throw failure(.invalidToken, "The access token has been revoked or has expired", scheme: scheme) }
         let proof = try await checkSender(claims["cnf"]?.objectValue ?? [:], scheme: scheme, token: token, dpop: dpop, method: method,

@@ -57,12 +57,6 @@ public enum JSONValue: Sendable, Hashable, Codable {
         try? JSONDecoder().decode([String: JSONValue].self, from: Data(data))
     }
 
-    /// Serialises with sorted keys and without escaping `/`, so output is stable.
-    public func jsonData() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
-    }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,

@@ -25,3 +25,21 @@ struct JSONValueTests {
         #expect(try JSONDecoder().decode(JSONValue.self, from: value.jsonData()) == value)
     }
 }
+
+@Suite("JSONValue writer matches JSONEncoder (sorted keys, slashes unescaped) byte for byte")
+struct JSONValueWriterTests {
+    static let samples: [JSONValue] = [
+        .null, true, false, 0, -9_223_372_036_854_775_808, 9_223_372_036_854_775_807, .double(1.5), .double(1e20), .double(-0.0),
+        "", "a/b", "\u{0}\u{1}\u{8}\u{9}\u{a}\u{c}\u{d}\u{1f}\u{7f}\"\\", "é 日本語 😀 \u{2028}",
+        [], [:], [1, "x", [true, .null]],
+        ["B": 1, "a": 2, "_": 3, "A": ["z": [], "a10": "x", "a2": .double(0.1)], "é": "ü", "": ""],
+    ]
+
+    @Test("Every sample serialises exactly as JSONEncoder does", arguments: samples)
+    func sameBytes(_ value: JSONValue) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(value.jsonData() == (try encoder.encode(value)), "\(String(decoding: value.jsonData(), as: UTF8.self))")
+        #expect(try JSONDecoder().decode(JSONValue.self, from: value.jsonData()) == value || value == .double(-0.0))
+    }
+}
