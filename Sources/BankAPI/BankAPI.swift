@@ -16,10 +16,13 @@ public struct BankAPI: Sendable {
     public let store: any BankStore
     public let configuration: BankAPIConfiguration
     public let logger: Logger
+    /// Account ownership, remembered per node (it never changes).
+    let directory: AccountDirectory
 
     public init(server: OAuthServer, store: any BankStore, configuration: BankAPIConfiguration, logger: Logger) {
         self.server = server
         self.store = store
+        directory = AccountDirectory(store: store)
         self.configuration = configuration
         var logger = logger
         logger[metadataKey: "component"] = "bank-api"

@@ -48,6 +48,13 @@ enum FieldComponents {
 
     /// §2.1 steps 2–3: strip surrounding whitespace and replace obsolete line folding with one space.
     static func trimmed(_ value: String) -> String {
+        let utf8 = value.utf8
+        let isBlank = { (c: UInt8) in c == 0x20 || c == 0x09 }
+        // The common case — one line, nothing to strip — without a regular expression or a copy.
+        if !utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
+            guard let first = utf8.first, let last = utf8.last, isBlank(first) || isBlank(last) else { return value }
+            return value.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+        }
         let unfolded = value.replacingOccurrences(of: "\r?\n[ \t]*", with: " ", options: .regularExpression)
         return unfolded.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
     }

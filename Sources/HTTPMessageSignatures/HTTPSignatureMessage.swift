@@ -52,7 +52,19 @@ public enum HTTPSignedMessage: Sendable {
 
     /// The values of every line of field `name` (case-insensitive, RFC 9110 §5.1), in order.
     func fieldLines(_ name: String) -> [String] {
-        headers.filter { $0.name.lowercased() == name }.map(\.value)
+        headers.filter { Self.sameFieldName($0.name, lowercased: name) }.map(\.value)
+    }
+
+    /// ASCII case-insensitive comparison of a field name with a lower-case one, without allocating.
+    static func sameFieldName(_ candidate: String, lowercased name: String) -> Bool {
+        var a = candidate.utf8.makeIterator(), b = name.utf8.makeIterator()
+        while true {
+            switch (a.next(), b.next()) {
+            case (nil, nil): return true
+            case let (x?, y?) where (x >= 0x41 && x <= 0x5A ? x | 0x20 : x) == y: continue
+            default: return false
+            }
+        }
     }
 }
 

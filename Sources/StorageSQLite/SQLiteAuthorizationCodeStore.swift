@@ -32,18 +32,17 @@ struct SQLiteAuthorizationCodeStore: AuthorizationCodeStore {
         let now = SQLiteCoding.millis(now)
         return try await db.write { db in
             if let row = try Row.fetchOne(
-                db,
-                sql: """
+                db.cachedStatement(sql: """
                     UPDATE authorization_codes SET consumed_at = ?
                     WHERE code_hash = ? AND consumed_at IS NULL AND expires_at > ? AND (? IS NULL OR client_id = ?)
                     RETURNING *
-                    """,
+                    """),
                 arguments: [now, codeHash, now, clientID, clientID])
             {
                 return .consumed(try AuthorizationCodeRecord(sqliteRow: row))
             }
             guard let row = try Row.fetchOne(
-                db, sql: "SELECT * FROM authorization_codes WHERE code_hash = ?", arguments: [codeHash])
+                db.cachedStatement(sql: "SELECT * FROM authorization_codes WHERE code_hash = ?"), arguments: [codeHash])
             else { return .notFound }
             if let clientID, try row.value("client_id", as: String.self) != clientID { return .notFound }
             if try row.value("consumed_at", as: Int64?.self) != nil {

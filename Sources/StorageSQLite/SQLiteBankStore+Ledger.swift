@@ -19,12 +19,11 @@ extension SQLiteBankStore {
     /// not negative. Returns the new balance, or nil when the account would be overdrawn.
     static func apply(_ db: Database, delta: Int64, to accountID: String, at bookedAt: Int64) throws -> Int64? {
         try Row.fetchOne(
-            db,
-            sql: """
+            db.cachedStatement(sql: """
                 UPDATE accounts SET balance_minor = balance_minor + ?, updated_at = MAX(updated_at, ?)
                 WHERE id = ? AND (balance_minor + ? >= 0 OR kind = 'system')
                 RETURNING balance_minor
-                """,
+                """),
             arguments: [delta, bookedAt, accountID, delta]
         ).map { try $0.value("balance_minor") }
     }

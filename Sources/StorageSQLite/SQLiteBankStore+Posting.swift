@@ -67,7 +67,7 @@ extension SQLiteBankStore {
     /// Step 1 and 2 of `postTransfer`: the client's earlier use of the key, else an earlier use of the consent.
     static func previousOutcome(_ db: Database, _ transfer: Transfer) throws -> TransferOutcome? {
         if let row = try Row.fetchOne(
-            db, sql: "SELECT * FROM transfers WHERE client_id = ? AND idempotency_key = ?",
+            db.cachedStatement(sql: "SELECT * FROM transfers WHERE client_id = ? AND idempotency_key = ?"),
             arguments: [transfer.clientID, transfer.idempotencyKey])
         {
             return TransferBooking.replay(of: try Transfer(sqliteRow: row), by: transfer)

@@ -8,10 +8,31 @@ import OAuthCore
 /// the value types is the one in BankCore that the PostgreSQL backend uses too.
 struct SQLiteBankRow: BankColumnReader {
     let row: Row
-    init(_ row: Row) { self.row = row }
-    func string(_ column: String) throws -> String { try row.value(column) }
-    func optionalString(_ column: String) throws -> String? { try row.value(column) }
-    func int64(_ column: String) throws -> Int64 { try row.value(column) }
+    /// Column positions of the statement, computed once for all rows of a page (GRDB's by-name lookup is a search).
+    let positions: [String: Int]?
+
+    init(_ row: Row, positions: [String: Int]? = nil) {
+        self.row = row
+        self.positions = positions
+    }
+
+    /// The name → position map of `row`'s columns, to share between the rows of one result.
+    static func positions(of row: Row) -> [String: Int] {
+        Dictionary(row.columnNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func string(_ column: String) throws -> String { try value(column) }
+    func optionalString(_ column: String) throws -> String? { try value(column) }
+    func int64(_ column: String) throws -> Int64 { try value(column) }
+
+    private func value<T: DatabaseValueConvertible>(_ column: String) throws -> T {
+        guard let index = positions?[column] else { return try row.value(column) }
+        do {
+            return try row.decode(T.self, atIndex: index)
+        } catch {
+            throw StorageError.corrupt("\(column): \(error)")
+        }
+    }
 }
 
 extension AccountBalance {

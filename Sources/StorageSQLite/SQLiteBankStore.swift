@@ -68,7 +68,7 @@ struct SQLiteBankStore: BankStore {
     func accounts(ofUser userID: String) async throws -> [AccountBalance] {
         try await db.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM accounts WHERE user_id = ? ORDER BY account_number, branch_code", arguments: [userID]
+                db.cachedStatement(sql: "SELECT * FROM accounts WHERE user_id = ? ORDER BY account_number, branch_code"), arguments: [userID]
             ).map(AccountBalance.init(sqliteRow:))
         }
     }
@@ -83,7 +83,7 @@ struct SQLiteBankStore: BankStore {
     func account(branchCode: String, accountNumber: String) async throws -> Account? {
         try await db.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM accounts WHERE branch_code = ? AND account_number = ?",
+                db.cachedStatement(sql: "SELECT * FROM accounts WHERE branch_code = ? AND account_number = ?"),
                 arguments: [branchCode, accountNumber]
             ).map { try AccountBalance(sqliteRow: $0).account }
         }
@@ -94,16 +94,17 @@ struct SQLiteBankStore: BankStore {
     func transactions(accountID: String, query: TransactionQuery) async throws -> TransactionPage {
         let bounds = LedgerPageBounds(query)
         let entries = try await db.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: """
                     SELECT * FROM ledger_entries
                     WHERE account_id = ? AND booked_at >= ? AND booked_at < ? AND (booked_at, sequence) < (?, ?)
                     ORDER BY booked_at DESC, sequence DESC
                     LIMIT ?
-                    """,
-                arguments: [accountID, bounds.from, bounds.until, bounds.afterBookedAt, bounds.afterSequence, query.limit + 1]
-            ).map(LedgerEntry.init(sqliteRow:))
+                    """),
+                arguments: [accountID, bounds.from, bounds.until, bounds.afterBookedAt, bounds.afterSequence, query.limit + 1])
+            guard let first = rows.first else { return [LedgerEntry]() }
+            let positions = SQLiteBankRow.positions(of: first)
+            return try rows.map { try LedgerEntry(row: SQLiteBankRow($0, positions: positions)) }
         }
         return bounds.page(entries, limit: query.limit)
     }

@@ -34,7 +34,7 @@ struct SQLiteGrantStore: GrantStore {
     func list(userID: String) async throws -> [GrantRecord] {
         try await db.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM grants WHERE user_id = ? ORDER BY created_at DESC, id DESC", arguments: [userID]
+                db.cachedStatement(sql: "SELECT * FROM grants WHERE user_id = ? ORDER BY created_at DESC, id DESC"), arguments: [userID]
             ).map(GrantRecord.init(sqliteRow:))
         }
     }

@@ -27,8 +27,7 @@ struct SQLitePushedRequestStore: PushedRequestStore {
     func find(key: String, now: Date) async throws -> PushedRequestRecord? {
         try await db.read { db in
             try Row.fetchOne(
-                db,
-                sql: "SELECT * FROM pushed_requests WHERE request_key = ? AND consumed_at IS NULL AND expires_at > ?",
+                db.cachedStatement(sql: "SELECT * FROM pushed_requests WHERE request_key = ? AND consumed_at IS NULL AND expires_at > ?"),
                 arguments: [key, SQLiteCoding.millis(now)]
             ).map(PushedRequestRecord.init(sqliteRow:))
         }
@@ -38,12 +37,11 @@ struct SQLitePushedRequestStore: PushedRequestStore {
         let now = SQLiteCoding.millis(now)
         return try await db.write { db in
             if let row = try Row.fetchOne(
-                db,
-                sql: """
+                db.cachedStatement(sql: """
                     UPDATE pushed_requests SET consumed_at = ?
                     WHERE request_key = ? AND consumed_at IS NULL AND expires_at > ?
                     RETURNING *
-                    """,
+                    """),
                 arguments: [now, key, now])
             {
                 return .consumed(try PushedRequestRecord(sqliteRow: row))

@@ -25,7 +25,7 @@ struct SQLiteSessionStore: SessionStore {
     func find(idHash: String, now: Date) async throws -> AuthorizationSession? {
         try await db.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?",
+                db.cachedStatement(sql: "SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?"),
                 arguments: [idHash, SQLiteCoding.millis(now)]
             ).map(AuthorizationSession.init(sqliteRow:))
         }

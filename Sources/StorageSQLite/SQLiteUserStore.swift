@@ -50,14 +50,13 @@ struct SQLiteUserStore: UserStore {
         return try await db.write { db in
             // Every right-hand side sees the row as it was before the update.
             try Row.fetchOne(
-                db,
-                sql: """
+                db.cachedStatement(sql: """
                     UPDATE users SET
                         failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END,
                         locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END
                     WHERE id = ?
                     RETURNING *
-                    """,
+                    """),
                 arguments: [lockThreshold, lockThreshold, lockedUntil, userID]
             ).map(UserRecord.init(sqliteRow:))
         }

@@ -20,22 +20,25 @@ struct AccountsEndpoint: Sendable {
     }
 
     func show(_ request: APIRequest) async throws -> APIResult {
-        let (balance, _) = try await grantedAccount(request)
-        return APIResult(status: 200, body: BankJSON.account(balance.account, bankCode: api.configuration.bank.bankCode))
+        let (account, _) = try await grantedAccount(request)
+        return APIResult(status: 200, body: BankJSON.account(account, bankCode: api.configuration.bank.bankCode))
     }
 
     func balances(_ request: APIRequest) async throws -> APIResult {
-        let (balance, access) = try await grantedAccount(request)
+        let (account, access) = try await grantedAccount(request)
         guard access.balances else { throw BankAPIError.forbidden("The grant does not cover this account's balances") }
+        guard let balance = try await api.store.account(id: account.id) else {
+            throw BankAPIError.forbidden("The access token does not grant access to this account")
+        }
         return APIResult(status: 200, body: BankJSON.balances(balance))
     }
 
     /// The account named in the path, when the grant covers it.
-    func grantedAccount(_ request: APIRequest) async throws -> (AccountBalance, BankGrant.AccountAccess) {
+    func grantedAccount(_ request: APIRequest) async throws -> (Account, BankGrant.AccountAccess) {
         let id = try request.parameters.require("account_id")
-        guard id.utf8.count <= 64, let balance = try await api.store.account(id: id), let access = request.grant.access(to: balance.account) else {
+        guard id.utf8.count <= 64, let account = try await api.directory.account(id: id), let access = request.grant.access(to: account) else {
             throw BankAPIError.forbidden("The access token does not grant access to this account")
         }
-        return (balance, access)
+        return (account, access)
     }
 }

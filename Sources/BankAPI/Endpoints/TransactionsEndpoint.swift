@@ -14,7 +14,7 @@ struct TransactionsEndpoint: Sendable {
     static let defaultLimit = 50
 
     func list(_ request: APIRequest) async throws -> APIResult {
-        let (balance, access) = try await AccountsEndpoint(api: api).grantedAccount(request)
+        let (account, access) = try await AccountsEndpoint(api: api).grantedAccount(request)
         guard access.transactions else { throw BankAPIError.forbidden("The grant does not cover this account's transactions") }
         let query = request.query
         let from = try query.value("from").map { try Self.instant($0, name: "from", endOfDay: false) }
@@ -36,15 +36,15 @@ struct TransactionsEndpoint: Sendable {
         if let lower = window.from, let upper = window.until, lower >= upper {
             page = TransactionPage(entries: [], next: nil)  // the requested window lies outside the granted one
         } else {
-            page = try await api.store.transactions(accountID: balance.account.id, query: window)
+            page = try await api.store.transactions(accountID: account.id, query: window)
         }
-        var body: [String: JSONValue] = ["accountId": .string(balance.account.id), "transactions": .array(page.entries.map(BankJSON.entry))]
+        var body: [String: JSONValue] = ["accountId": .string(account.id), "transactions": .array(page.entries.map(BankJSON.entry))]
         if let next = page.next {
             var parameters = [("limit", String(limit)), ("cursor", next.token)]
             if let raw = query.value("from") { parameters.append(("from", raw)) }
             if let raw = query.value("to") { parameters.append(("to", raw)) }
             body["nextCursor"] = .string(next.token)
-            body["links"] = ["next": .string(api.configuration.origin + BankAPI.Path.transactions(balance.account.id) + "?"
+            body["links"] = ["next": .string(api.configuration.origin + BankAPI.Path.transactions(account.id) + "?"
                 + FormParameters.encode(parameters))]
         }
         return APIResult(status: 200, body: .object(body))

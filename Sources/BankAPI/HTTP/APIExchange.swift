@@ -105,7 +105,7 @@ struct APIExchange: Sendable {
         guard let client = try await api.server.clients.client(id: clientID) else {
             throw BankAPIError.invalidSignature("The client of this access token is no longer registered")
         }
-        let signed = request.headers.contains { $0.name.lowercased() == "signature-input" || $0.name.lowercased() == "signature" }
+        let signed = request.headers.contains { $0.name == "signature-input" || $0.name == "signature" }  // canonical names are lower case
         let required = api.configuration.requireSignedRequestsFromAllClients
             || client.metadata["require_http_message_signatures"]?.boolValue == true
         guard signed || required else { return nil }

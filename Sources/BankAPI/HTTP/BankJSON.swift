@@ -11,7 +11,7 @@ enum BankJSON {
     }
 
     static func timestamp(_ date: Date) -> JSONValue {
-        .string(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false)))
+        .string(RFC3339.string(date))
     }
 
     static func account(_ account: Account, bankCode: String) -> JSONValue {

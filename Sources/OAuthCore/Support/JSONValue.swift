@@ -52,9 +52,14 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     public subscript(key: String) -> JSONValue? { objectValue?[key] }
 
-    /// Parses a JSON text whose top level must be an object.
+    /// Parses a JSON text whose top level must be an object, accepting exactly what `JSONDecoder` accepts: the byte
+    /// parser (JSONValue+Parser.swift) reads every RFC 8259 text; only what it refuses goes to Foundation, which also
+    /// takes trailing commas, a byte order mark, UTF-16/32 and bad values under a repeated name.
     public static func parseObject(_ data: some DataProtocol) -> [String: JSONValue]? {
-        try? JSONDecoder().decode([String: JSONValue].self, from: Data(data))
+        if let value = try? parse(data, rejectDuplicateNames: false, maximumDepth: foundationMaximumDepth) {
+            return value.objectValue
+        }
+        return try? JSONDecoder().decode([String: JSONValue].self, from: Data(data))
     }
 
 }
