@@ -17,7 +17,7 @@ import Foundation
 extension JSONValue {
     /// Why a JSON text was refused, and the byte offset where that was noticed.
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
-        public enum Reason: Sendable, Equatable {
+        public enum Reason: Sendable, Equatable {  // StrictJSON's two messages: `.value` vs. the rest
             /// Brackets, commas, colons, quotes, escapes or raw control characters break the grammar, or text trails.
             case structure
             /// A literal or number is malformed or out of `Double`'s range, or a string is not valid UTF-8 / UTF-16.
@@ -30,7 +30,6 @@ extension JSONValue {
 
         public let reason: Reason
         public let offset: Int
-
         public var description: String { "invalid JSON (\(reason)) at byte \(offset)" }
     }
 
