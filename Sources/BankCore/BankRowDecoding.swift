@@ -75,7 +75,7 @@ extension VerifiedIdentity {
     /// An `identities` row (`verified_claims` as JSON text).
     public init(row: some BankColumnReader) throws {
         let text = try row.string("verified_claims")
-        guard let claims = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else {
+        guard let claims = try? JSONValue.parse(text.utf8, rejectDuplicateNames: false, maximumDepth: JSONValue.foundationMaximumDepth) else {
             throw BankStoreError.corrupt("verified_claims is not JSON")
         }
         self.init(userID: try row.string("user_id"), verifiedClaims: claims, updatedAt: try row.date("updated_at"))
