@@ -1,4 +1,5 @@
 import Foundation
+import OAuthCore
 
 /// How both storage backends map record fields to columns, so SQLite and PostgreSQL behave identically.
 ///
@@ -43,11 +44,34 @@ public enum StorageCoding {
     /// Decodes a JSON column.
     /// - Throws: `StorageError.corrupt` naming the column when the text does not decode.
     public static func decode<T: Decodable>(_ type: T.Type, json text: String, column: String) throws -> T {
+        // The columns read on every request (a token's scope, `cnf` and details) go through the one-pass parser;
+        // anything else, and anything it cannot map, through `JSONDecoder`, which then also reports the error.
+        if let value = try? JSONValue.parse(text.utf8, rejectDuplicateNames: false, maximumDepth: JSONValue.foundationMaximumDepth),
+           let mapped = mapped(value, to: type) {
+            return mapped
+        }
         do {
             return try JSONDecoder().decode(type, from: Data(text.utf8))
         } catch {
             throw StorageError.corrupt("\(column): \(error)")
         }
+    }
+
+    /// `value` as one of the column types Kura stores as JSON, exactly as `JSONDecoder` would decode it; nil otherwise.
+    static func mapped<T>(_ value: JSONValue, to type: T.Type) -> T? {
+        if T.self == JSONValue.self { return value as? T }
+        if T.self == [String: JSONValue].self { return value.objectValue as? T }
+        if T.self == [String].self {
+            guard let array = value.arrayValue else { return nil }
+            let strings = array.compactMap(\.stringValue)
+            return strings.count == array.count ? strings as? T : nil
+        }
+        if T.self == [String: String].self {
+            guard let object = value.objectValue else { return nil }
+            let strings = object.compactMapValues(\.stringValue)
+            return strings.count == object.count ? strings as? T : nil
+        }
+        return nil
     }
 
     /// Decodes an optional JSON column.
