@@ -45,12 +45,14 @@ struct ParseAuthorizationDetails: Sendable {
 
     /// RFC 9396 §2: "a JSON array of JSON objects"; duplicate member names are refused as in request objects.
     static func objects(_ raw: String) throws(OAuthError) -> [[String: JSONValue]] {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(raw.utf8)) else {
-            throw invalid("authorization_details is not valid JSON")
-        }
-        // The scanner reads objects only: wrapping the (already valid) array in one checks its members at every depth.
-        guard (try? StrictJSON.object(Data("{\"authorization_details\":\(raw)}".utf8), what: "authorization_details")) != nil else {
+        let value: JSONValue
+        do {
+            // One pass: RFC 8259 syntax, and no member name twice at any depth (the request-object rule).
+            value = try JSONValue.parse(raw.utf8, rejectDuplicateNames: true, maximumDepth: 33)
+        } catch let error where error.reason == .duplicateName {
             throw invalid("authorization_details repeats a member name")
+        } catch {
+            throw invalid("authorization_details is not valid JSON")
         }
         guard let array = value.arrayValue else { throw invalid("authorization_details must be a JSON array") }
         guard !array.isEmpty else { throw invalid("authorization_details must not be empty") }

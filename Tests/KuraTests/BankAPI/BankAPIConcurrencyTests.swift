@@ -20,18 +20,6 @@ struct BankAPIConcurrencyTests {
         let userID: String
     }
 
-    /// A SplitMix64 stream, so a failure reproduces.
-    struct Seeded: RandomNumberGenerator, Sendable {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let backends = StorageTestBackend.underTest.filter { $0 != .sqliteMemory }
 
     @Test("8 partners × 25 transfers with same-key retries and reused keys: totals unchanged, nothing negative, nothing twice",
@@ -57,7 +45,7 @@ struct BankAPIConcurrencyTests {
             try await withThrowingTaskGroup(of: [(Attempt, Int, String?)].self) { group in
                 for partner in 0..<8 {
                     group.addTask {
-                        var random = Seeded(state: UInt64(partner) &* 7919 &+ 17)
+                        var random = SplitMix64(seed: UInt64(partner) &* 7919 &+ 17)
                         let dpop = try JWSSigningKey.generate(.es256, kid: "dpop-\(partner)")
                         let userID = partner % 3 == 2 ? bob : alice
                         let token = try await api.token(scope: ["transfers"], userID: userID, dpopKey: dpop)

@@ -1,6 +1,7 @@
 import AuthorizationServer
 import BankCore
 import Foundation
+import OAuthCore
 import Logging
 import PostgresNIO
 import StoragePostgres
@@ -122,20 +123,8 @@ func expectBankError(
     }
 }
 
-/// A reproducible random number generator (SplitMix64) for the concurrency tests: a failure reruns with the same draws.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// A reproducible random number generator for the concurrency tests: a failure reruns with the same draws.
+typealias SeededGenerator = SplitMix64
 
 /// A PostgreSQL test database with raw SQL access beside the backend, to corrupt the ledger on purpose (for the
 /// audit's negative tests, which the store API itself can never produce).

@@ -3,18 +3,12 @@ import OAuthCore
 
 /// A seeded generator of JSON texts for the differential tests of `JSONValue.parse` against `JSONDecoder`.
 struct JSONCorpus {
-    /// SplitMix64: deterministic, so a failing text can be reproduced from the seed.
-    private var state: UInt64
+    /// Deterministic, so a failing text can be reproduced from the seed.
+    private var random: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
     mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
