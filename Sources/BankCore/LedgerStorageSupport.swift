@@ -78,3 +78,34 @@ public struct LedgerPageBounds: Sendable {
     /// `date` truncated to what the database keeps.
     public static func wholeMilliseconds(_ date: Date) -> Date { Date(timeIntervalSince1970: Double(millis(date)) / 1000) }
 }
+
+/// What a booking writes, independent of the database: both backends check and build it the same way.
+public enum BookingPosting {
+    /// The booking's currency: every leg's account must exist (`.notFound`) and all share one currency (`.invalid`);
+    /// an unbalanced booking is `.invalid` before anything is read.
+    /// - Parameter currencies: the currency code of each account the legs name that exists.
+    public static func currency(of booking: Booking, currencies: [String: String]) throws -> Currency {
+        for leg in booking.legs where currencies[leg.accountID] == nil { throw BankStoreError.notFound(leg.accountID) }
+        let codes = Set(currencies.values)
+        guard codes.count == 1, let code = codes.first, let currency = Currency.named(code) else {
+            throw BankStoreError.invalid("booking \(booking.id) mixes currencies \(codes.sorted())")
+        }
+        return currency
+    }
+
+    /// Refuses an unbalanced booking (`Booking.isBalanced`) with `.invalid`.
+    public static func checkBalanced(_ booking: Booking) throws {
+        guard booking.isBalanced else {
+            throw BankStoreError.invalid("booking \(booking.id) is not balanced: two or more non-zero legs on distinct accounts summing to zero")
+        }
+    }
+
+    /// The entry of leg `index` (`<booking id>-<index>`), with the balance its update left.
+    public static func entry(_ booking: Booking, leg index: Int, currency: Currency, balance: Int64) -> LedgerEntry {
+        let leg = booking.legs[index]
+        return LedgerEntry(
+            sequence: 0, id: "\(booking.id)-\(index)", bookingID: booking.id, accountID: leg.accountID, amountMinor: leg.amountMinor,
+            currency: currency, balanceAfterMinor: balance, bookedAt: booking.bookedAt, description: leg.description,
+            counterpartyName: leg.counterpartyName)
+    }
+}

@@ -8,25 +8,16 @@ extension PostgresBankStore {
     /// One transaction: lock the legs' accounts in id order, check them, then apply the legs in order, each a
     /// conditional update followed by its entry. Any rejection rolls everything back.
     func post(_ booking: Booking) async throws {
-        guard booking.isBalanced else {
-            throw BankStoreError.invalid("booking \(booking.id) is not balanced: two or more non-zero legs on distinct accounts summing to zero")
-        }
+        try BookingPosting.checkBalanced(booking)
         let bookedAt = PostgresCoding.millis(booking.bookedAt)
         try await db.bankTransaction { connection in
             let accounts = try await lockAccounts(booking.legs.map(\.accountID), on: connection)
-            for leg in booking.legs where accounts[leg.accountID] == nil { throw BankStoreError.notFound(leg.accountID) }
-            let codes = Set(accounts.values.map(\.currency))
-            guard codes.count == 1, let code = codes.first, let currency = Currency.named(code) else {
-                throw BankStoreError.invalid("booking \(booking.id) mixes currencies \(codes.sorted())")
-            }
+            let currency = try BookingPosting.currency(of: booking, currencies: accounts.mapValues(\.currency))
             for (index, leg) in booking.legs.enumerated() {
                 guard let balance = try await apply(delta: leg.amountMinor, to: leg.accountID, at: bookedAt, on: connection) else {
                     throw BankStoreError.insufficientFunds(leg.accountID)
                 }
-                try await insertEntry(LedgerEntry(
-                    sequence: 0, id: "\(booking.id)-\(index)", bookingID: booking.id, accountID: leg.accountID,
-                    amountMinor: leg.amountMinor, currency: currency, balanceAfterMinor: balance, bookedAt: booking.bookedAt,
-                    description: leg.description, counterpartyName: leg.counterpartyName), on: connection)
+                try await insertEntry(BookingPosting.entry(booking, leg: index, currency: currency, balance: balance), on: connection)
             }
         }
     }

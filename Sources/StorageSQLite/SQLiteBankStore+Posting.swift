@@ -7,25 +7,16 @@ import GRDB
 /// it, so nothing of a rejected posting is written.
 extension SQLiteBankStore {
     func post(_ booking: Booking) async throws {
-        guard booking.isBalanced else {
-            throw BankStoreError.invalid("booking \(booking.id) is not balanced: two or more non-zero legs on distinct accounts summing to zero")
-        }
+        try BookingPosting.checkBalanced(booking)
         let bookedAt = SQLiteCoding.millis(booking.bookedAt)
         try await db.write { db in
             let accounts = try Self.accounts(db, ids: booking.legs.map(\.accountID))
-            for leg in booking.legs where accounts[leg.accountID] == nil { throw BankStoreError.notFound(leg.accountID) }
-            let codes = Set(accounts.values.map(\.currency))
-            guard codes.count == 1, let code = codes.first, let currency = Currency.named(code) else {
-                throw BankStoreError.invalid("booking \(booking.id) mixes currencies \(codes.sorted())")
-            }
+            let currency = try BookingPosting.currency(of: booking, currencies: accounts.mapValues(\.currency))
             for (index, leg) in booking.legs.enumerated() {
                 guard let balance = try Self.apply(db, delta: leg.amountMinor, to: leg.accountID, at: bookedAt) else {
                     throw BankStoreError.insufficientFunds(leg.accountID)
                 }
-                try Self.insertEntry(db, LedgerEntry(
-                    sequence: 0, id: "\(booking.id)-\(index)", bookingID: booking.id, accountID: leg.accountID,
-                    amountMinor: leg.amountMinor, currency: currency, balanceAfterMinor: balance, bookedAt: booking.bookedAt,
-                    description: leg.description, counterpartyName: leg.counterpartyName))
+                try Self.insertEntry(db, BookingPosting.entry(booking, leg: index, currency: currency, balance: balance))
             }
         }
     }
