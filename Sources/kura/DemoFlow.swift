@@ -56,10 +56,13 @@ extension Demo {
                   let clientID = partner["client_id"]?.stringValue, let redirect = partner["redirect_uri"]?.stringValue.flatMap(URL.init(string:)),
                   let keyJSON = partner["signing_key"]?.objectValue, let caFile = partner["ca_file"]?.stringValue
             else { throw ValidationError("\(demo.clientFile.path) is incomplete: start `kura demo` first") }
-            return ClientConfiguration(
+            var configuration = ClientConfiguration(
                 issuer: issuer, clientID: clientID, signingKey: try JWSSigningKey(privateJWK: keyJSON, alg: .es256),
                 redirectURI: redirect, scopes: Scope.parse(scope) ?? ["openid"],
                 dpopKey: try JWSSigningKey.generate(.es256, kid: "dpop"), tls: ClientTLSConfiguration(trustRoots: .pemFile(caFile)))
+            // FAPI 2.0 HTTP Signatures: sign each bank API request with the registered key, verify each response.
+            configuration.signsResourceRequests = true
+            return configuration
         }
 
         /// The mutual-TLS partner (`demo-client-mtls.json`): its client certificate authenticates and binds the tokens.
