@@ -8,6 +8,7 @@ import KuraClient
 import KuraServer
 import Logging
 import NIOCore
+import NIOHTTP1
 import OAuthCore
 import OAuthJOSE
 
@@ -113,13 +114,13 @@ struct BankBenchToken: Sendable {
 
     /// One `refresh_token` request to the real token endpoint (private_key_jwt, DPoP proof with the bench's key); the
     /// answer must be a DPoP token whose `cnf.jkt` is that key's thumbprint.
-    static func obtain(server: BenchServer, http: HTTPClient, seeded: BankBenchSeed, scope: String) async throws -> BankBenchToken {
+    static func obtain(server: BenchServer, connection: BenchConnection, seeded: BankBenchSeed, scope: String) async throws -> BankBenchToken {
         let dpopKey = try JWSSigningKey.generate(.es256, kid: "bench-dpop")
         let signer = BenchRequestSigner(clientAuth: .privateKeyJWT, issuer: server.issuer, clientKey: seeded.clientKey, dpopKey: dpopKey)
         let obtainedAt = ContinuousClock.now
         let request = try signer.post(OAuthServer.Path.token, form: [("grant_type", "refresh_token"), ("refresh_token", seeded.refreshToken)],
                                       senderConstrained: true)
-        let outcome = await RequestLoad.send(request, http: http, keepBody: true, accepts: ClientCredentialsBench.accepts(.privateKeyJWT))
+        let outcome = await RequestLoad.send(request, on: connection, keepBody: true, accepts: ClientCredentialsBench.accepts(.privateKeyJWT))
         guard outcome.status == 200, let body = outcome.body else {
             throw BenchError("the refresh_token request failed (status \(outcome.status)): \(outcome.body ?? "")")
         }
@@ -170,17 +171,14 @@ struct BankRequestBuilder {
             let message = HTTPSignatureRequest(method: method, targetURI: url, headers: fields, body: body ?? [])
             fields += try FAPIHTTPSignatures.signRequest(message, key: clientKey, created: created)
         }
-        var request = HTTPClientRequest(url: url)
-        request.method = .init(rawValue: method)
-        for (name, value) in fields { request.headers.add(name: name, value: value) }
-        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        return BankBenchRequest(request: request, method: method, url: url, fields: fields, body: body ?? [])
+        let wire = try BenchWireRequest(method: HTTPMethod(rawValue: method), url: url, fields: fields, body: body ?? [])
+        return BankBenchRequest(wire: wire, method: method, url: url, fields: fields, body: body ?? [])
     }
 }
 
-/// A prepared request with what RFC 9421 needs to check the response against it.
+/// A prepared request (as sent) with what RFC 9421 needs to check the response against it.
 struct BankBenchRequest: Sendable {
-    let request: HTTPClientRequest
+    let wire: BenchWireRequest
     let method: String
     let url: String
     let fields: [(name: String, value: String)]

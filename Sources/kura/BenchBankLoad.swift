@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import HTTPMessageSignatures
 import NIOCore
@@ -29,23 +28,30 @@ struct BankOutcome: Sendable {
     let detail: String?
 }
 
-/// What every answer of a bench must look like (checked cheaply, on every answer).
+/// What every answer of a bench must look like (checked cheaply, on every answer: the body's markers on its bytes).
 struct BankExpectation: Sendable {
     let status: Int
-    let bodyContains: [String]
+    let body: BodyMarkers
+
+    init(status: Int, bodyContains: [String]) {
+        self.status = status
+        self.body = BodyMarkers(contains: bodyContains)
+    }
 }
 
 /// Sends a bank bench's phases: one probe checked in depth, a warm-up that must succeed entirely, then the timed phase
-/// with the server's and the bench's CPU measured around it. Lane `i` is one connection's sequence of requests.
+/// with the server's and the bench's CPU measured around it. Lane `i` is one connection's sequence of requests: it
+/// runs on `connections[i]`, the same connection in the warm-up and the timed phase.
 struct BankLoad {
-    let http: HTTPClient
+    /// One keep-alive connection per lane, opened before the probe.
+    let connections: [BenchConnection]
     let expectation: BankExpectation
 
     /// The whole answer to one request (status, header fields, body) for the in-depth check.
     func fetch(_ request: BankBenchRequest) async throws -> (status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
-        let response = try await http.execute(request.request, timeout: .seconds(30))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        return (Int(response.status.code), response.headers.map { ($0.name, $0.value) }, Array(body.readableBytesView))
+        guard let connection = connections.first else { throw BenchError("no connection") }
+        let response = try await connection.send(request.wire)
+        return (response.status, response.headers.map { ($0.name, $0.value) }, Array(response.body.readableBytesView))
     }
 
     /// Verifies a response's RFC 9421 signature (tag `fapi-2-response`) with the server's JWKS, as a partner would.
@@ -55,50 +61,46 @@ struct BankLoad {
             // It also demands a covered, matching content-digest for a non-empty body (FAPI 2.0 HTTP Signatures, C.5-26).
             _ = try FAPIHTTPSignatures.verifyResponse(status: status, headers: headers, body: body, request: request.signatureRequest,
                                                       keys: keys, now: Date())
-        } catch let error as HTTPSignatureError {
+        } catch {   // typed: an HTTPSignatureError
             throw BenchError("the response signature does not verify with the server's JWKS: \(error.description)")
         }
     }
 
-    /// Sends one job and classifies the answer.
-    static func send(_ job: BankJob, index: Int, http: HTTPClient, expectation: BankExpectation) async -> BankOutcome {
+    /// Sends one job and classifies the answer: status, `Signature` and `Content-Digest` fields, the body's markers (on its
+    /// bytes) and `Idempotent-Replayed: true` exactly for a retry.
+    static func send(_ job: BankJob, index: Int, on connection: BenchConnection, expectation: BankExpectation) async -> BankOutcome {
         let start = ContinuousClock.now
         do {
-            let response = try await http.execute(job.request.request, timeout: .seconds(30))
-            let body = String(buffer: try await response.body.collect(upTo: 1 << 20))
+            let response = try await connection.send(job.request.wire)
             let ms = (ContinuousClock.now - start).milliseconds
-            let status = Int(response.status.code)
-            let replayed = response.headers["idempotent-replayed"].first == "true"
-            let ok = status == expectation.status && !response.headers["signature"].isEmpty && !response.headers["content-digest"].isEmpty
-                && expectation.bodyContains.allSatisfy { body.contains($0) } && replayed == (job.retryOf != nil)
-            return BankOutcome(job: index, status: status, ok: ok, milliseconds: ms, replayed: replayed, transferID: Self.transferID(in: body),
-                               detail: ok ? nil : "status \(status)\(replayed ? ", replayed" : ""): " + String(body.prefix(400)))
+            let status = response.status, headers = response.headers
+            let replayed = headers.first(name: "idempotent-replayed") == "true"
+            let ok = status == expectation.status && headers.contains(name: "signature") && headers.contains(name: "content-digest")
+                && expectation.body.accepts(response.body) && replayed == (job.retryOf != nil)
+            // Only a transfer (201) names one: a transactions page is not searched for it.
+            let transferID = status == 201 ? BenchBytes.quotedValue(after: transferIDMarker, in: response.body) : nil
+            return BankOutcome(job: index, status: status, ok: ok, milliseconds: ms, replayed: replayed, transferID: transferID,
+                               detail: ok ? nil : "status \(status)\(replayed ? ", replayed" : ""): " + String(response.text.prefix(400)))
         } catch {
             return BankOutcome(job: index, status: 0, ok: false, milliseconds: (ContinuousClock.now - start).milliseconds, replayed: false,
                                transferID: nil, detail: "\(error)")
         }
     }
 
-    /// `"transferId":"…"` of a transfer answer (sorted-key JSON without spaces), without parsing the JSON.
-    static func transferID(in body: String) -> String? {
-        guard let start = body.range(of: "\"transferId\":\"") else { return nil }
-        let rest = body[start.upperBound...]
-        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
-    }
+    /// What precedes the `transferId` value in a transfer answer (sorted-key JSON without spaces), found without parsing.
+    static let transferIDMarker = Array("\"transferId\":\"".utf8)
 
-    /// Runs `lanes` (job indices into `jobs`) concurrently, each in order, until done or `deadline`; returns the answers
-    /// of the jobs that were sent, in job order.
+    /// Runs `lanes` (job indices into `jobs`; no more than there are connections) concurrently, lane k on `connections[k]`
+    /// (on its event loop) and each in order, until done or `deadline`; returns the answers of the jobs that were sent, in
+    /// job order.
     func run(_ jobs: [BankJob], lanes: [[Int]], deadline: ContinuousClock.Instant) async -> [BankOutcome] {
-        let http = http, expectation = expectation
+        let expectation = expectation
         return await withTaskGroup(of: [BankOutcome].self) { group in
-            for lane in lanes {
+            for (lane, connection) in zip(lanes, connections) {
                 group.addTask {
-                    var done: [BankOutcome] = []
-                    for i in lane {
-                        if ContinuousClock.now >= deadline { break }
-                        done.append(await Self.send(jobs[i], index: i, http: http, expectation: expectation))
-                    }
-                    return done
+                    await connection.lane(lane, deadline: deadline) { connection, i in
+                        await Self.send(jobs[i], index: i, on: connection, expectation: expectation)
+                    }.map(\.1)
                 }
             }
             var all: [BankOutcome] = []
@@ -116,6 +118,7 @@ struct BankLoad {
     func run(warmup: [BankJob], warmupLanes: [[Int]], timed: [BankJob], timedLanes: [[Int]], server: BenchServer,
              validUntil: ContinuousClock.Instant, timeLimit: Int) async throws -> (warmup: [BankOutcome], timed: BankRun) {
         guard let pid = server.pid else { throw BenchError("server not running") }
+        guard max(warmupLanes.count, timedLanes.count) <= connections.count else { throw BenchError("more lanes than connections") }
         benchLog("Warming up (\(warmup.count) requests) …")
         let warm = await run(warmup, lanes: warmupLanes, deadline: min(validUntil, .now + .seconds(60)))
         if let bad = warm.first(where: { !$0.ok }) { throw BenchError("warm-up request failed (\(bad.detail ?? ""))") }
@@ -138,6 +141,19 @@ struct BankRun {
 }
 
 extension BenchReport {
+    /// The head of a bank bench's report: title, request, sender constraint and signatures.
+    static func bank(_ benchmark: String, what: String, request: String, signed: Bool) -> BenchReport {
+        var report = BenchReport(
+            title: "kura bench \(benchmark) — \(what), DPoP-bound token, "
+                + (signed ? "signed requests and responses" : "signed responses") + ", HTTPS, SQLite on disk",
+            benchmark: benchmark)
+        report.row("request", request)
+        report.row("sender / signatures", "DPoP (ES256 proof with ath per request)"
+            + (signed ? "; RFC 9421 request signature (ES256) per request" : "") + "; RFC 9421 response signature (ES256)")
+        report.json["signed_requests"] = .bool(signed)
+        return report
+    }
+
     /// The standard rows of a bank bench: machine, connections, requests, errors, throughput, latency, CPU.
     mutating func add(_ run: BankRun, options: RequestBenchOptions, unit: String) {
         row("machine", "\(BenchMachine.cores) cores, \(BenchMachine.cpuModel)")

@@ -36,46 +36,41 @@ struct TransactionsBench: AsyncParsableCommand {
             benchLog("Seeding a customer, an account with \(history) entries, a grant and a refresh token …")
             return try await BankBenchSeed.seed(server, scope: ["accounts"], signedRequests: signed, history: history, opening: 10_000_000)
         }, body: { server, http, seeded in
-            let token = try await BankBenchToken.obtain(server: server, http: http, seeded: seeded, scope: "accounts")
-            let keys = try await fetchServerKeys(server, http: http)
-            let builder = BankRequestBuilder(origin: server.issuer, token: token, clientKey: signed ? seeded.clientKey : nil)
-            let path = BankAPI.Path.transactions(BankBenchSeed.accountID) + "?limit=\(Self.limit)"
-            let jobs = try (0..<(load.total)).map { _ in BankJob(request: try builder.build("GET", path), amount: 0, retryOf: nil) }
-            let buildSeconds = (ContinuousClock.now - builder.startedAt).seconds
-            benchLog(String(format: "Seeded in %.1f s; built %d requests in %.2f s", seeded.seconds, jobs.count, buildSeconds))
+            try await server.withConnections(load.connections, clientAuth: .privateKeyJWT) { connections in
+                let token = try await BankBenchToken.obtain(server: server, connection: connections[0], seeded: seeded, scope: "accounts")
+                let keys = try await fetchServerKeys(server, http: http)
+                let builder = BankRequestBuilder(origin: server.issuer, token: token, clientKey: signed ? seeded.clientKey : nil)
+                let path = BankAPI.Path.transactions(BankBenchSeed.accountID) + "?limit=\(Self.limit)"
+                let jobs = try (0..<(load.total)).map { _ in BankJob(request: try builder.build("GET", path), amount: 0, retryOf: nil) }
+                let buildSeconds = (ContinuousClock.now - builder.startedAt).seconds
+                benchLog(String(format: "Seeded in %.1f s; built %d requests in %.2f s", seeded.seconds, jobs.count, buildSeconds))
 
-            let expectation = BankExpectation(status: 200, bodyContains: [
-                "\"accountId\":\"\(BankBenchSeed.accountID)\"", "\"transactions\":[{", "\"nextCursor\":\"",
-            ])
-            let loader = BankLoad(http: http, expectation: expectation)
-            try await Self.checkInDepth(jobs[0], loader: loader, keys: keys)
-            let warm = Array(jobs[1..<load.warmup]), timed = Array(jobs[load.warmup...])
-            let (_, run) = try await loader.run(
-                warmup: warm, warmupLanes: BankLoad.roundRobin(count: warm.count, connections: load.connections),
-                timed: timed, timedLanes: BankLoad.roundRobin(count: timed.count, connections: load.connections),
-                server: server, validUntil: builder.validUntil, timeLimit: bank.options.timeLimit)
+                let expectation = BankExpectation(status: 200, bodyContains: [
+                    "\"accountId\":\"\(BankBenchSeed.accountID)\"", "\"transactions\":[{", "\"nextCursor\":\"",
+                ])
+                let loader = BankLoad(connections: connections, expectation: expectation)
+                try await Self.checkInDepth(jobs[0], loader: loader, keys: keys)
+                let warm = Array(jobs[1..<load.warmup]), timed = Array(jobs[load.warmup...])
+                let (_, run) = try await loader.run(
+                    warmup: warm, warmupLanes: BankLoad.roundRobin(count: warm.count, connections: load.connections),
+                    timed: timed, timedLanes: BankLoad.roundRobin(count: timed.count, connections: load.connections),
+                    server: server, validUntil: builder.validUntil, timeLimit: bank.options.timeLimit)
 
-            var report = BenchReport(
-                title: "kura bench transactions — GET …/transactions?limit=\(Self.limit), DPoP-bound token, "
-                    + (signed ? "signed requests and responses" : "signed responses") + ", HTTPS, SQLite on disk",
-                benchmark: "transactions")
-            report.row("request", "GET \(path)")
-            report.row("sender / signatures", "DPoP (ES256 proof with ath per request)"
-                + (signed ? "; RFC 9421 request signature (ES256) per request" : "") + "; RFC 9421 response signature (ES256)")
-            report.json["signed_requests"] = .bool(signed)
-            report.json["history"] = .int(Int64(history))
-            report.add(run, options: load, unit: "responses")
-            report.notes.append("the account holds \(history + 1) entries; each answer is a page of \(Self.limit) (newest first) with a "
-                + "next cursor; the first answer was parsed and its response signature verified with the server's JWKS, every "
-                + "other answer checked for status, Signature and Content-Digest fields and the page's markers")
-            report.notes.append(String(format: "the access token came from the token endpoint (refresh_token grant); every DPoP proof%@ "
-                + "was made before the warm-up (%.2f s), so client-side signing is not measured", signed ? " and request signature" : "",
-                buildSeconds))
-            if signed {
-                report.notes.append("signed requests must be sent within 55 s of signing (the server accepts `created` for 60 s), "
-                    + "which bounds the timed phase")
+                var report = BenchReport.bank("transactions", what: "GET …/transactions?limit=\(Self.limit)", request: "GET \(path)", signed: signed)
+                report.json["history"] = .int(Int64(history))
+                report.add(run, options: load, unit: "responses")
+                report.notes.append("the account holds \(history + 1) entries; each answer is a page of \(Self.limit) (newest first) with a "
+                    + "next cursor; the first answer was parsed and its response signature verified with the server's JWKS, every "
+                    + "other answer checked for status, Signature and Content-Digest fields and the page's markers")
+                report.notes.append(String(format: "the access token came from the token endpoint (refresh_token grant); every DPoP proof%@ "
+                    + "was made before the warm-up (%.2f s), so client-side signing is not measured", signed ? " and request signature" : "",
+                    buildSeconds))
+                if signed {
+                    report.notes.append("signed requests must be sent within 55 s of signing (the server accepts `created` for 60 s), "
+                        + "which bounds the timed phase")
+                }
+                try report.finish(run)
             }
-            try report.finish(run)
         })
     }
 

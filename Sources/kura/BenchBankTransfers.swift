@@ -39,57 +39,55 @@ struct TransfersBench: AsyncParsableCommand {
             benchLog("Seeding a customer, a funded account, a saved payee, a grant and a refresh token …")
             return try await BankBenchSeed.seed(server, scope: ["transfers"], signedRequests: signed, history: 0, opening: Self.opening)
         }, body: { server, http, seeded in
-            let token = try await BankBenchToken.obtain(server: server, http: http, seeded: seeded, scope: "transfers")
-            let keys = try await fetchServerKeys(server, http: http)
-            let builder = BankRequestBuilder(origin: server.issuer, token: token, clientKey: signed ? seeded.clientKey : nil)
-            var plan = TransferPlan(builder: builder, connections: load.connections, retryFraction: fraction)
-            let probe = try plan.phase(originals: 1, retries: false)
-            let warm = try plan.phase(originals: load.warmup - 1, retries: true)
-            let timed = try plan.phase(originals: load.requests, retries: true)
-            let buildSeconds = (ContinuousClock.now - builder.startedAt).seconds
-            benchLog(String(format: "Seeded in %.1f s; built %d requests in %.2f s", seeded.seconds,
-                            probe.jobs.count + warm.jobs.count + timed.jobs.count, buildSeconds))
+            try await server.withConnections(load.connections, clientAuth: .privateKeyJWT) { connections in
+                let token = try await BankBenchToken.obtain(server: server, connection: connections[0], seeded: seeded, scope: "transfers")
+                let keys = try await fetchServerKeys(server, http: http)
+                let builder = BankRequestBuilder(origin: server.issuer, token: token, clientKey: signed ? seeded.clientKey : nil)
+                var plan = TransferPlan(builder: builder, connections: load.connections, retryFraction: fraction)
+                let probe = try plan.phase(originals: 1, retries: false)
+                let warm = try plan.phase(originals: load.warmup - 1, retries: true)
+                let timed = try plan.phase(originals: load.requests, retries: true)
+                let buildSeconds = (ContinuousClock.now - builder.startedAt).seconds
+                benchLog(String(format: "Seeded in %.1f s; built %d requests in %.2f s", seeded.seconds,
+                                probe.jobs.count + warm.jobs.count + timed.jobs.count, buildSeconds))
 
-            let loader = BankLoad(http: http, expectation: BankExpectation(status: 201, bodyContains: ["\"status\":\"booked\"", "\"transferId\":\"trf_"]))
-            let first = try await Self.checkInDepth(probe.jobs[0], loader: loader, keys: keys)
-            let (warmAnswers, run) = try await loader.run(
-                warmup: warm.jobs, warmupLanes: warm.lanes, timed: timed.jobs, timedLanes: timed.lanes,
-                server: server, validUntil: builder.validUntil, timeLimit: bank.options.timeLimit)
+                let expectation = BankExpectation(status: 201, bodyContains: ["\"status\":\"booked\"", "\"transferId\":\"trf_"])
+                let loader = BankLoad(connections: connections, expectation: expectation)
+                let first = try await Self.checkInDepth(probe.jobs[0], loader: loader, keys: keys)
+                let (warmAnswers, run) = try await loader.run(
+                    warmup: warm.jobs, warmupLanes: warm.lanes, timed: timed.jobs, timedLanes: timed.lanes,
+                    server: server, validUntil: builder.validUntil, timeLimit: bank.options.timeLimit)
 
-            server.stop()   // the ledger is read back by this process alone
-            var problems = Self.checkAnswers(warmAnswers, of: warm.jobs) + Self.checkAnswers(run.results, of: timed.jobs)
-            let booked = [first] + (warmAnswers + run.results).filter { $0.ok && !$0.replayed }.map { $0.transferID ?? "" }
-            let bookedAmount = probe.jobs[0].amount
-                + zip([warm.jobs, timed.jobs], [warmAnswers, run.results]).map { jobs, answers in
-                    answers.filter { $0.ok && !$0.replayed }.map { jobs[$0.job].amount }.reduce(0, +)
-                }.reduce(0, +)
-            let ledger = try await LedgerReadBack.read(server.databaseURL)
-            problems += ledger.problems(seeded: seeded, bookedCount: booked.count, bookedAmount: bookedAmount)
-            if Set(booked).count != booked.count { problems.append("two 201 answers without Idempotent-Replayed name the same transfer") }
+                server.stop()   // the ledger is read back by this process alone
+                var problems = Self.checkAnswers(warmAnswers, of: warm.jobs) + Self.checkAnswers(run.results, of: timed.jobs)
+                let booked = [first] + (warmAnswers + run.results).filter { $0.ok && !$0.replayed }.map { $0.transferID ?? "" }
+                let bookedAmount = probe.jobs[0].amount
+                    + zip([warm.jobs, timed.jobs], [warmAnswers, run.results]).map { jobs, answers in
+                        answers.filter { $0.ok && !$0.replayed }.map { jobs[$0.job].amount }.reduce(0, +)
+                    }.reduce(0, +)
+                let ledger = try await LedgerReadBack.read(server.databaseURL)
+                problems += ledger.problems(seeded: seeded, bookedCount: booked.count, bookedAmount: bookedAmount)
+                if Set(booked).count != booked.count { problems.append("two 201 answers without Idempotent-Replayed name the same transfer") }
 
-            let replays = run.results.filter(\.replayed).count
-            var report = BenchReport(
-                title: "kura bench transfers — POST /api/transfers, DPoP-bound token, "
-                    + (signed ? "signed requests and responses" : "signed responses") + ", HTTPS, SQLite on disk",
-                benchmark: "transfers")
-            report.row("request", "POST \(BankAPI.Path.transfers) (Idempotency-Key, scope transfers, saved payee at bank 0005)")
-            report.row("sender / signatures", "DPoP (ES256 proof with ath per request)"
-                + (signed ? "; RFC 9421 request signature (ES256) per request" : "") + "; RFC 9421 response signature (ES256)")
-            report.json["signed_requests"] = .bool(signed)
-            report.json["retry_fraction"] = .double(fraction)
-            report.add(run, options: load, unit: "responses")
-            let bookedRate = Double(run.results.filter { $0.ok && !$0.replayed }.count) / run.cpu.wall
-            report.row("booked transfers", String(format: "%.1f transfers/s (%d replays answered from the stored transfer)", bookedRate, replays))
-            report.row("ledger after the run", ledger.summary)
-            report.json["transfers_per_s"] = .double(bookedRate.rounded3)
-            report.json["replays"] = .int(Int64(replays))
-            report.notes.append("each transfer debits 1–997 yen from one account (opening balance \(Self.opening) yen) and credits the "
-                + "clearing account; the first answer was parsed and its response signature verified with the server's JWKS")
-            report.notes.append(String(format: "every DPoP proof%@ was made before the warm-up (%.2f s); requests carry Content-Digest",
-                                       signed ? " and request signature" : "", buildSeconds))
-            report.notes.append("after the run the server was stopped and the ledger read back: audit consistent, balance fell by the "
-                + "sum of the \(booked.count) transfers answered 201 (probe and warm-up included), one debit entry each")
-            try report.finish(run, extraProblems: problems)
+                let replays = run.results.filter(\.replayed).count
+                var report = BenchReport.bank(
+                    "transfers", what: "POST /api/transfers",
+                    request: "POST \(BankAPI.Path.transfers) (Idempotency-Key, scope transfers, saved payee at bank 0005)", signed: signed)
+                report.json["retry_fraction"] = .double(fraction)
+                report.add(run, options: load, unit: "responses")
+                let bookedRate = Double(run.results.filter { $0.ok && !$0.replayed }.count) / run.cpu.wall
+                report.row("booked transfers", String(format: "%.1f transfers/s (%d replays answered from the stored transfer)", bookedRate, replays))
+                report.row("ledger after the run", ledger.summary)
+                report.json["transfers_per_s"] = .double(bookedRate.rounded3)
+                report.json["replays"] = .int(Int64(replays))
+                report.notes.append("each transfer debits 1–997 yen from one account (opening balance \(Self.opening) yen) and credits the "
+                    + "clearing account; the first answer was parsed and its response signature verified with the server's JWKS")
+                report.notes.append(String(format: "every DPoP proof%@ was made before the warm-up (%.2f s); requests carry Content-Digest",
+                                           signed ? " and request signature" : "", buildSeconds))
+                report.notes.append("after the run the server was stopped and the ledger read back: audit consistent, balance fell by the "
+                    + "sum of the \(booked.count) transfers answered 201 (probe and warm-up included), one debit entry each")
+                try report.finish(run, extraProblems: problems)
+            }
         })
     }
 

@@ -1,8 +1,7 @@
 import ArgumentParser
-import AsyncHTTPClient
 import AuthorizationServer
 import Foundation
-import NIOCore
+import NIOHTTP1
 import OAuthCore
 import OAuthJOSE
 
@@ -80,9 +79,10 @@ struct ClientAuthBenchOptions: ParsableArguments {
     @OptionGroup var options: BenchOptions
 
     /// Starts the server with the client registered for `clientAuth`: `seed` adds what else the bench needs (the
-    /// database is closed before the server starts), `body` runs against the server with a fitting HTTP client.
+    /// database is closed before the server starts), `body` runs against the server with `load.connections` keep-alive
+    /// connections (presenting the client certificate for mTLS).
     func run<S, T>(seed: (BenchServer, BenchSeed) async throws -> S,
-                   body: (BenchServer, HTTPClient, S) async throws -> T) async throws -> T {
+                   body: (BenchServer, [BenchConnection], S) async throws -> T) async throws -> T {
         try await BenchServer.run(options, connections: load.connections, clientAuth: clientAuth, seed: { server in
             let bench = try await BenchSeed.open(server, clientAuth: clientAuth)
             do {
@@ -93,7 +93,9 @@ struct ClientAuthBenchOptions: ParsableArguments {
                 try? await bench.backend.shutdown()
                 throw error
             }
-        }, body: body)
+        }, body: { server, _, seeded in
+            try await server.withConnections(load.connections, clientAuth: clientAuth) { try await body(server, $0, seeded) }
+        })
     }
 }
 
@@ -151,20 +153,17 @@ struct BenchRequestSigner {
 
     /// A POST of `form` plus client authentication to `path`; with `senderConstrained` and private_key_jwt, a DPoP
     /// proof (RFC 9449 §4.2) for it. mTLS sends no proof: the client is registered for certificate-bound tokens.
-    func post(_ path: String, form: [(String, String)], senderConstrained: Bool) throws -> HTTPClientRequest {
+    func post(_ path: String, form: [(String, String)], senderConstrained: Bool) throws -> BenchWireRequest {
         let url = issuer + path
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.headers.add(name: "Accept", value: "application/json")
+        var fields: [(name: String, value: String)] = [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")]
         if senderConstrained, clientAuth == .privateKeyJWT {
             let proof = try JWT.sign(claims: ["htm": "POST", "htu": .string(url), "iat": .int(iat), "jti": .string(random.token())],
                                      typ: "dpop+jwt", key: dpopKey, includeKid: false,
                                      extraHeader: ["jwk": .object(dpopKey.publicJWK.publicJSON)])
-            request.headers.add(name: "DPoP", value: proof)
+            fields.append(("DPoP", proof))
         }
-        request.body = .bytes(ByteBuffer(string: FormParameters.encode(form + (try clientAuthentication()))))
-        return request
+        return try BenchWireRequest(method: .POST, url: url, fields: fields,
+                                    body: Array(FormParameters.encode(form + (try clientAuthentication())).utf8))
     }
 }
 

@@ -1,5 +1,4 @@
 import ArgumentParser
-import AsyncHTTPClient
 import AuthorizationServer
 import Foundation
 import OAuthCore
@@ -23,13 +22,13 @@ struct ClientCredentialsBench: AsyncParsableCommand {
 
     func run() async throws {
         let clientAuth = bench.clientAuth, load = bench.load
-        try await bench.run(seed: { _, seed in seed.clientKey }, body: { server, http, clientKey in
+        try await bench.run(seed: { _, seed in seed.clientKey }, body: { server, connections, clientKey in
             let signer = BenchRequestSigner(clientAuth: clientAuth, issuer: server.issuer, clientKey: clientKey,
                                             dpopKey: try JWSSigningKey.generate(.es256, kid: "bench-dpop"))
             let prepared = try Self.requests(count: load.total, signer: signer)
             let signSeconds = (ContinuousClock.now - signer.signedAt).seconds
             benchLog(String(format: "Built %d requests in %.2f s", prepared.count, signSeconds))
-            let run = try await RequestLoad(options: load, timeLimit: bench.options.timeLimit, http: http,
+            let run = try await RequestLoad(options: load, timeLimit: bench.options.timeLimit, connections: connections,
                                             accepts: Self.accepts(clientAuth))
                 .run(prepared, server: server, validUntil: signer.validUntil) {
                     try checkConfirmation(ofAccessTokenIn: $0, clientAuth: clientAuth, expected: try Self.expectedConfirmation(signer, server))
@@ -42,16 +41,15 @@ struct ClientCredentialsBench: AsyncParsableCommand {
     }
 
     /// `count` token requests, each with its own assertion and proof where private_key_jwt.
-    static func requests(count: Int, signer: BenchRequestSigner) throws -> [HTTPClientRequest] {
+    static func requests(count: Int, signer: BenchRequestSigner) throws -> [BenchWireRequest] {
         try (0..<count).map { _ in
             try signer.post(OAuthServer.Path.token, form: [("grant_type", "client_credentials"), ("scope", scope)], senderConstrained: true)
         }
     }
 
     /// A token response with the `token_type` this client auth implies and an access token.
-    static func accepts(_ clientAuth: BenchClientAuth) -> @Sendable (String) -> Bool {
-        let tokenType = "\"token_type\":\"\(clientAuth.tokenType)\""
-        return { $0.contains(tokenType) && $0.contains("\"access_token\"") }
+    static func accepts(_ clientAuth: BenchClientAuth) -> BodyMarkers {
+        BodyMarkers(contains: ["\"token_type\":\"\(clientAuth.tokenType)\"", "\"access_token\""])
     }
 
     /// What `cnf` must hold: the DPoP key's RFC 7638 thumbprint, or the client certificate's SHA-256 (RFC 8705 §3.1).

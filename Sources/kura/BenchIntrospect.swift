@@ -1,5 +1,4 @@
 import ArgumentParser
-import AsyncHTTPClient
 import AuthorizationServer
 import Foundation
 import OAuthCore
@@ -19,21 +18,20 @@ struct IntrospectBench: AsyncParsableCommand {
 
     func run() async throws {
         let clientAuth = bench.clientAuth, load = bench.load
-        try await bench.run(seed: { _, seed in seed.clientKey }, body: { server, http, clientKey in
+        try await bench.run(seed: { _, seed in seed.clientKey }, body: { server, connections, clientKey in
             let dpopKey = try JWSSigningKey.generate(.es256, kid: "bench-dpop")
             let obtainSigner = BenchRequestSigner(clientAuth: clientAuth, issuer: server.issuer, clientKey: clientKey, dpopKey: dpopKey)
             let expected = try ClientCredentialsBench.expectedConfirmation(obtainSigner, server)
-            let (tokens, obtainRate) = try await obtainTokens(http: http, signer: obtainSigner)
+            let (tokens, obtainRate) = try await obtainTokens(connections: connections, signer: obtainSigner)
 
             let signer = BenchRequestSigner(clientAuth: clientAuth, issuer: server.issuer, clientKey: clientKey, dpopKey: dpopKey)
             let prepared = try tokens.map { try signer.post(OAuthServer.Path.introspection, form: [("token", $0)], senderConstrained: false) }
             let signSeconds = (ContinuousClock.now - signer.signedAt).seconds
-            let active = "\"active\":true", cnf = "\"\(clientAuth.confirmationMember)\":"
-            let run = try await RequestLoad(options: load, timeLimit: bench.options.timeLimit, http: http) {
-                $0.contains(active) && $0.contains(cnf)
-            }.run(prepared, server: server, validUntil: min(signer.validUntil, obtainSigner.signedAt + .seconds(590))) {
-                try Self.check($0, clientAuth: clientAuth, expected: expected)
-            }
+            let accepts = BodyMarkers(contains: ["\"active\":true", "\"\(clientAuth.confirmationMember)\":"])
+            let run = try await RequestLoad(options: load, timeLimit: bench.options.timeLimit, connections: connections, accepts: accepts)
+                .run(prepared, server: server, validUntil: min(signer.validUntil, obtainSigner.signedAt + .seconds(590))) {
+                    try Self.check($0, clientAuth: clientAuth, expected: expected)
+                }
             var report = BenchReport("introspect", "RFC 7662", clientAuth: clientAuth, run: run, options: load)
             report.notes.append(String(format: "%d access tokens (client_credentials, %@-bound, no grant) were obtained from the server "
                 + "before the warm-up (%.0f/s), one per request; each is introspected once, by its own client, as JSON",
@@ -44,12 +42,13 @@ struct IntrospectBench: AsyncParsableCommand {
     }
 
     /// One access token per request, from the server's token endpoint. Returns the tokens and the rate they came at.
-    func obtainTokens(http: HTTPClient, signer: BenchRequestSigner) async throws -> ([String], Double) {
+    func obtainTokens(connections: [BenchConnection], signer: BenchRequestSigner) async throws -> ([String], Double) {
         let requests = try ClientCredentialsBench.requests(count: bench.load.total, signer: signer)
         benchLog("Obtaining \(requests.count) access tokens (client_credentials, \(bench.load.connections) connection(s)) …")
         let start = ContinuousClock.now
         let timeLimit = bench.options.timeLimit
-        let loader = RequestLoad(options: bench.load, timeLimit: timeLimit, http: http, accepts: ClientCredentialsBench.accepts(signer.clientAuth))
+        let loader = RequestLoad(options: bench.load, timeLimit: timeLimit, connections: connections,
+                                 accepts: ClientCredentialsBench.accepts(signer.clientAuth))
         let outcomes = await loader.sendAll(requests, deadline: min(signer.validUntil, .now + .seconds(timeLimit)), keepBodies: true)
         let seconds = (ContinuousClock.now - start).seconds
         let tokens = outcomes.compactMap { outcome in

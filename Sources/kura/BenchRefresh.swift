@@ -1,5 +1,4 @@
 import ArgumentParser
-import AsyncHTTPClient
 import AuthorizationServer
 import Foundation
 import OAuthCore
@@ -28,7 +27,7 @@ struct RefreshBench: AsyncParsableCommand {
         let clientAuth = bench.clientAuth, load = bench.load
         try await bench.run(seed: { server, seed in
             try await Self.seed(seed, server: server, count: load.total)
-        }, body: { server, http, seeded in
+        }, body: { server, connections, seeded in
             let signer = BenchRequestSigner(clientAuth: clientAuth, issuer: server.issuer, clientKey: seeded.clientKey,
                                             dpopKey: try JWSSigningKey.generate(.es256, kid: "bench-dpop"))
             let prepared = try seeded.refreshTokens.map {
@@ -37,13 +36,13 @@ struct RefreshBench: AsyncParsableCommand {
             let signSeconds = (ContinuousClock.now - signer.signedAt).seconds
             benchLog(String(format: "Seeded %d grants and refresh tokens in %.1f s; built %d requests in %.2f s",
                             seeded.refreshTokens.count, seeded.seconds, prepared.count, signSeconds))
-            let tokenResponse = ClientCredentialsBench.accepts(clientAuth)
-            let run = try await RequestLoad(options: load, timeLimit: bench.options.timeLimit, http: http) {
-                tokenResponse($0) && !$0.contains("\"refresh_token\"")   // rotation is off: no new refresh token
-            }.run(prepared, server: server, validUntil: signer.validUntil) {
-                try checkConfirmation(ofAccessTokenIn: $0, clientAuth: clientAuth,
-                                      expected: try ClientCredentialsBench.expectedConfirmation(signer, server))
-            }
+            // Rotation is off: a token response without a new refresh token.
+            let accepts = ClientCredentialsBench.accepts(clientAuth).excluding("\"refresh_token\"")
+            let run = try await RequestLoad(options: load, timeLimit: bench.options.timeLimit, connections: connections, accepts: accepts)
+                .run(prepared, server: server, validUntil: signer.validUntil) {
+                    try checkConfirmation(ofAccessTokenIn: $0, clientAuth: clientAuth,
+                                          expected: try ClientCredentialsBench.expectedConfirmation(signer, server))
+                }
             var report = BenchReport("refresh", "refresh_token (no rotation)", clientAuth: clientAuth, run: run, options: load)
             report.notes.append("one grant and refresh token per request were inserted directly into the database (by hash, bound "
                 + "to client and grant\(clientAuth == .mtls ? " and to the client certificate" : ""), 90-day expiry); rotation is off, "

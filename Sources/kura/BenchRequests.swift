@@ -1,5 +1,4 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import OAuthCore
 
@@ -43,35 +42,48 @@ struct RequestRun {
 }
 
 /// Sends prepared requests: a warm-up (which must succeed entirely), then the timed phase with the server's and the
-/// bench's CPU measured around it. Requests are built and signed before either phase.
+/// bench's CPU measured around it. Requests are built and signed before either phase; both phases reuse the same
+/// keep-alive connections, one per concurrent lane.
 struct RequestLoad {
     let options: RequestBenchOptions
     let timeLimit: Int
-    let http: HTTPClient
-    /// Whether a 200 body is what the bench expects; it runs on every answer, so it must be cheap (substring checks).
-    let accepts: @Sendable (String) -> Bool
+    /// One connection per lane (`options.connections` of them), opened before the warm-up.
+    let connections: [BenchConnection]
+    /// What a 200 body must (not) contain; it runs on every answer, on the received bytes.
+    let accepts: BodyMarkers
 
     /// Sends one request and classifies the answer; `keepBody` returns the whole body of a success too.
-    static func send(_ request: HTTPClientRequest, http: HTTPClient, keepBody: Bool = false,
-                     accepts: @Sendable (String) -> Bool) async -> BenchOutcome {
+    static func send(_ request: BenchWireRequest, on connection: BenchConnection, keepBody: Bool = false,
+                     accepts: BodyMarkers) async -> BenchOutcome {
         let start = ContinuousClock.now
         do {
-            let response = try await http.execute(request, timeout: .seconds(30))
-            let body = String(buffer: try await response.body.collect(upTo: 1 << 20))
+            let response = try await connection.send(request)
             let ms = (ContinuousClock.now - start).milliseconds
-            let status = Int(response.status.code)
-            if status == 200, accepts(body) { return BenchOutcome(status: 200, milliseconds: ms, body: keepBody ? body : nil) }
-            return BenchOutcome(status: status == 200 ? -200 : status, milliseconds: ms, body: String(body.prefix(400)))
+            let status = response.status
+            if status == 200, accepts.accepts(response.body) {
+                return BenchOutcome(status: 200, milliseconds: ms, body: keepBody ? response.text : nil)
+            }
+            return BenchOutcome(status: status == 200 ? -200 : status, milliseconds: ms, body: String(response.text.prefix(400)))
         } catch {
             return BenchOutcome(status: 0, milliseconds: (ContinuousClock.now - start).milliseconds, body: "\(error)")
         }
     }
 
-    /// Sends every request on `options.connections` connections until done or `deadline`; nil for those not sent.
-    func sendAll(_ requests: [HTTPClientRequest], deadline: ContinuousClock.Instant, keepBodies: Bool = false) async -> [BenchOutcome?] {
-        let http = http, accepts = accepts
-        return await runConcurrently(count: requests.count, workers: options.connections, deadline: deadline) {
-            await Self.send(requests[$0], http: http, keepBody: keepBodies, accepts: accepts)
+    /// Sends every request, request i on connection i % connections (one in flight on each, each connection's lane on
+    /// its event loop), until done or `deadline`; nil for those not sent.
+    func sendAll(_ requests: [BenchWireRequest], deadline: ContinuousClock.Instant, keepBodies: Bool = false) async -> [BenchOutcome?] {
+        let accepts = accepts, lanes = connections.count
+        return await withTaskGroup(of: [(Int, BenchOutcome)].self) { group in
+            for (w, connection) in connections.enumerated() {
+                group.addTask {
+                    await connection.lane(stride(from: w, to: requests.count, by: lanes), deadline: deadline) { connection, i in
+                        await Self.send(requests[i], on: connection, keepBody: keepBodies, accepts: accepts)
+                    }
+                }
+            }
+            var results = [BenchOutcome?](repeating: nil, count: requests.count)
+            for await part in group { for (i, outcome) in part { results[i] = outcome } }
+            return results
         }
     }
 
@@ -79,11 +91,11 @@ struct RequestLoad {
     /// - Parameters:
     ///   - validUntil: when the signed material of `prepared` stops being accepted; neither phase runs past it.
     ///   - checkFirst: a deeper check of the first answer's body (e.g. the access token's `cnf`).
-    func run(_ prepared: [HTTPClientRequest], server: BenchServer, validUntil: ContinuousClock.Instant,
+    func run(_ prepared: [BenchWireRequest], server: BenchServer, validUntil: ContinuousClock.Instant,
              checkFirst: (String) throws -> Void = { _ in }) async throws -> RequestRun {
         guard let pid = server.pid else { throw BenchError("server not running") }
-        guard let first = prepared.first else { throw BenchError("no requests prepared") }
-        let probe = await Self.send(first, http: http, keepBody: true, accepts: accepts)
+        guard let first = prepared.first, !connections.isEmpty else { throw BenchError("no requests prepared or no connections") }
+        let probe = await Self.send(first, on: connections[0], keepBody: true, accepts: accepts)
         guard probe.status == 200, let body = probe.body else {
             throw BenchError("the first request failed (status \(probe.status)): \(probe.body ?? "")")
         }
@@ -93,7 +105,7 @@ struct RequestLoad {
         if let bad = await sendAll(warm, deadline: min(validUntil, .now + .seconds(60))).compactMap({ $0 }).first(where: { $0.status != 200 }) {
             throw BenchError("warm-up request failed (status \(bad.status)): \(bad.body ?? "")")
         }
-        benchLog("Timed phase: \(timed.count) requests on \(options.connections) connection(s) …")
+        benchLog("Timed phase: \(timed.count) requests on \(connections.count) connection(s) …")
         let deadline = min(validUntil, .now + .seconds(timeLimit))
         let (results, cpu) = try await CPUSample.measure(serverPID: pid) { await sendAll(timed, deadline: deadline) }
         return RequestRun(results: results.compactMap { $0 }, planned: timed.count, cpu: cpu)

@@ -17,7 +17,9 @@ final class BenchServer: @unchecked Sendable {
     let clientCertificate: DevelopmentClientCertificate
     private(set) var process: Process?
 
-    var issuer: String { "https://127.0.0.1:\(port)" }
+    /// The address the child listens on and the issuer names.
+    var host: String { "127.0.0.1" }
+    var issuer: String { "https://\(host):\(port)" }
     var databaseURL: String { "sqlite:" + directory.appendingPathComponent("kura.sqlite").path }
     var tlsDirectory: URL { directory.appendingPathComponent("tls") }
     var caFile: String { tlsDirectory.appendingPathComponent("ca.pem").path }
@@ -46,7 +48,7 @@ final class BenchServer: @unchecked Sendable {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: executable)
         child.arguments = [
-            "serve", "--database", databaseURL, "--issuer", issuer, "--host", "127.0.0.1", "--port", String(port),
+            "serve", "--database", databaseURL, "--issuer", issuer, "--host", host, "--port", String(port),
             "--tls-cert", tlsDirectory.appendingPathComponent("server.pem").path,
             "--tls-key", tlsDirectory.appendingPathComponent("server-key.pem").path, "--mtls-ca", caFile,
         ]

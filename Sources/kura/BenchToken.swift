@@ -1,5 +1,4 @@
 import ArgumentParser
-import AsyncHTTPClient
 import AuthorizationServer
 import Foundation
 import OAuthCore
@@ -31,8 +30,10 @@ struct TokenBench: AsyncParsableCommand {
     func run() async throws {
         try await BenchServer.run(options, connections: load.connections, seed: { server in
             try await seed(server, count: load.total)
-        }, body: { server, http, seeded in
-            try await measure(server, http: http, seeded: seeded)
+        }, body: { server, _, seeded in
+            try await server.withConnections(load.connections, clientAuth: .privateKeyJWT) {
+                try await measure(server, connections: $0, seeded: seeded)
+            }
         })
     }
 
@@ -69,7 +70,7 @@ struct TokenBench: AsyncParsableCommand {
         return Seeded(clientKey: seed.clientKey, dpopKey: dpopKey, codes: codes, seconds: (ContinuousClock.now - start).seconds)
     }
 
-    func measure(_ server: BenchServer, http: HTTPClient, seeded: Seeded) async throws {
+    func measure(_ server: BenchServer, connections: [BenchConnection], seeded: Seeded) async throws {
         let signer = BenchRequestSigner(clientAuth: .privateKeyJWT, issuer: server.issuer, clientKey: seeded.clientKey, dpopKey: seeded.dpopKey)
         let prepared = try seeded.codes.map { code in
             try signer.post(OAuthServer.Path.token, form: [
@@ -80,11 +81,11 @@ struct TokenBench: AsyncParsableCommand {
         let signSeconds = (ContinuousClock.now - signer.signedAt).seconds
         benchLog(String(format: "Prepared %d codes in %.1f s and signed %d requests in %.2f s", seeded.codes.count, seeded.seconds,
                         prepared.count, signSeconds))
-        let run = try await RequestLoad(options: load, timeLimit: options.timeLimit, http: http) {
-            $0.contains("\"token_type\":\"DPoP\"") && $0.contains("\"access_token\"")
-        }.run(prepared, server: server, validUntil: signer.validUntil) {
-            try checkConfirmation(ofAccessTokenIn: $0, clientAuth: .privateKeyJWT, expected: seeded.dpopKey.publicJWK.thumbprint())
-        }
+        let accepts = BodyMarkers(contains: ["\"token_type\":\"DPoP\"", "\"access_token\""])
+        let run = try await RequestLoad(options: load, timeLimit: options.timeLimit, connections: connections, accepts: accepts)
+            .run(prepared, server: server, validUntil: signer.validUntil) {
+                try checkConfirmation(ofAccessTokenIn: $0, clientAuth: .privateKeyJWT, expected: seeded.dpopKey.publicJWK.thumbprint())
+            }
         var report = BenchReport(title: "kura bench token — authorization_code + private_key_jwt + DPoP (ES256), HTTPS, SQLite on disk",
                                  benchmark: "token")
         report.add(run, options: load)
