@@ -28,13 +28,14 @@ enum DerivedComponents {
             }
             request = r
         }
-        let uri = try TargetURI(request.targetURI)
-        switch name {
-        case "@method":
+        if name == "@method" {
             guard !request.method.isEmpty, request.method.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
                 throw HTTPSignatureError("The request method is invalid")
             }
             return [request.method]
+        }
+        let uri = try TargetURI(request.targetURI)
+        switch name {
         case "@target-uri": return [uri.targetURI]
         case "@authority": return [uri.normalizedAuthority]
         case "@scheme": return [uri.scheme]

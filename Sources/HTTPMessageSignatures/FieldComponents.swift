@@ -1,4 +1,5 @@
 import Foundation
+import OAuthCore
 import RawStructuredFieldValues
 
 /// HTTP field component values (RFC 9421 §2.1): combined field lines, `sf` re-serialization (§2.1.1), dictionary
@@ -53,10 +54,10 @@ enum FieldComponents {
         // The common case — one line, nothing to strip — without a regular expression or a copy.
         if !utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
             guard let first = utf8.first, let last = utf8.last, isBlank(first) || isBlank(last) else { return value }
-            return value.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+            return value.trimmingOWS()
         }
         let unfolded = value.replacingOccurrences(of: "\r?\n[ \t]*", with: " ", options: .regularExpression)
-        return unfolded.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+        return unfolded.trimmingOWS()
     }
 
     /// §2.1.2: the serialized value of dictionary member `key` (an Item or an Inner List, with its parameters).

@@ -53,7 +53,7 @@ public struct DPoPProofVerifier: Sendable {
         guard headerValues.count == 1, let value = headerValues.first else {
             throw JOSEError("exactly one DPoP header is required, found \(headerValues.count)")
         }
-        let jws = try CompactJWS.parse(value.trimmingCharacters(in: [" ", "\t"]))
+        let jws = try CompactJWS.parse(value.trimmingOWS())
         guard let typ = jws.typ, Self.isDPoPType(typ) else { throw JOSEError("typ must be dpop+jwt") }
         guard let jwkValue = jws.header["jwk"] else { throw JOSEError("jwk header is missing") }
         guard case .object(let jwkJSON) = jwkValue else { throw JOSEError("jwk header must be a JSON object") }
@@ -65,9 +65,7 @@ public struct DPoPProofVerifier: Sendable {
         let htm = try JWTClaim.requiredString(claims, "htm")
         guard JWTClaim.same(htm, method) else { throw JOSEError("htm does not match the request method") }
         let htu = try JWTClaim.requiredString(claims, "htu")
-        guard let proofURI = HTUNormalization.normalize(htu), let requestURI = HTUNormalization.normalize(url),
-            proofURI == requestURI
-        else { throw JOSEError("htu does not match the request URI") }
+        guard HTUNormalization.matches(htu, requestURI: url) else { throw JOSEError("htu does not match the request URI") }
 
         let iat = try JWTClaim.requiredDate(claims, "iat")
         guard iat.timeIntervalSince(now) <= maxFutureSkew else { throw JOSEError("iat is too far in the future") }

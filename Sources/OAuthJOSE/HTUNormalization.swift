@@ -9,6 +9,22 @@
 /// Only absolute `http`/`https` URIs with a host and no userinfo are accepted; anything else yields nil, which the
 /// verifier treats as "does not match".
 public enum HTUNormalization {
+    /// Whether the proof's `htu` names the request URI (RFC 9449 §4.3 check 9): both without query and fragment, equal
+    /// after normalisation. A client usually sends the URI exactly as the server sees it; then one normalisation (to
+    /// check that it is an acceptable URI at all) is enough.
+    public static func matches(_ htu: String, requestURI: String) -> Bool {
+        if target(of: htu).elementsEqual(target(of: requestURI)) { return normalize(htu) != nil }
+        guard let proof = normalize(htu), let request = normalize(requestURI) else { return false }
+        return proof == request
+    }
+
+    /// The bytes of `uri` before any `?` or `#`.
+    private static func target(of uri: String) -> Substring.UTF8View {
+        let utf8 = uri.utf8
+        let end = utf8.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? utf8.endIndex
+        return uri[..<end].utf8
+    }
+
     /// The normal form of `uri` without query and fragment, or nil when `uri` is not an acceptable HTTP(S) URI.
     public static func normalize(_ uri: String) -> String? {
         let withoutFragment = uri.prefix { $0 != "#" }
@@ -122,7 +138,12 @@ public enum HTUNormalization {
 
     /// `sub-delims` (RFC 3986 §2.2).
     private static func isSubDelim(_ byte: UInt8) -> Bool {
-        Array("!$&'()*+,;=".utf8).contains(byte)
+        switch byte {
+        case UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"),
+            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="):
+            true
+        default: false
+        }
     }
 
     /// `reg-name` / `IP-literal` characters (RFC 3986 §3.2.2), percent signs handled separately.

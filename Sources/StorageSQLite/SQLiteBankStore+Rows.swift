@@ -25,7 +25,7 @@ struct SQLiteBankRow: BankColumnReader {
     func optionalString(_ column: String) throws -> String? { try value(column) }
     func int64(_ column: String) throws -> Int64 { try value(column) }
 
-    private func value<T: DatabaseValueConvertible>(_ column: String) throws -> T {
+    private func value<T: DatabaseValueConvertible & StatementColumnConvertible>(_ column: String) throws -> T {
         guard let index = positions?[column] else { return try row.value(column) }
         do {
             return try row.decode(T.self, atIndex: index)

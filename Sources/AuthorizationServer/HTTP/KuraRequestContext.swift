@@ -30,6 +30,12 @@ public struct KuraRequestContext: RequestContext {
     /// the TLS handler sits on the parent (connection) channel (STACK-NOTES §1.1).
     func handshakeCertificateDER() async -> [UInt8]? {
         let certificate: NIOSSLCertificate?
+        // On the connection's own event loop (where request tasks normally run, see `EventLoopTaskExecutor`) the TLS
+        // handler is read synchronously: no future, no task switch.
+        if channel.parent == nil, channel.eventLoop.inEventLoop,
+           let handler = try? channel.pipeline.syncOperations.handler(type: NIOSSLHandler.self) {
+            return try? handler.peerCertificate?.toDERBytes()
+        }
         do {
             certificate = try await channel.nioSSL_peerCertificate().get()
         } catch {

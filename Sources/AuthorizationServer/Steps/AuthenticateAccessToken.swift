@@ -92,7 +92,7 @@ public struct AuthenticateAccessToken: Sendable {
         case "dpop": scheme = .dpop
         default: throw failure(nil, "Use the DPoP or the Bearer authentication scheme", scheme: nil)
         }
-        let token = parts[1].trimmingCharacters(in: [" "])
+        let token = parts[1].trimmingOWS()
         guard Self.isToken68(token) else { throw failure(.invalidRequest, "The access token is malformed", scheme: scheme) }
         return (scheme, token)
     }

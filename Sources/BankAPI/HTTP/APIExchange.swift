@@ -122,7 +122,7 @@ struct APIExchange: Sendable {
     /// Serialises, digests and signs the response (C.5-22…26) and adds the FAPI headers.
     private func respond(_ result: APIResult, to request: HTTPSignatureRequest, requestSignature: VerifiedHTTPSignature?,
                          interactionID: String, logger: Logger) async -> Response {
-        let body = Array(result.body.jsonData())
+        let body = result.body.jsonBytes()
         var headers: [(name: String, value: String)] = [
             ("content-type", "application/json"), ("cache-control", "no-store"), ("x-fapi-interaction-id", interactionID),
         ]

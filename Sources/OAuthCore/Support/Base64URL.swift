@@ -43,23 +43,45 @@ public enum Base64URL {
     /// Decodes strict base64url: no padding, no whitespace, only `A–Z a–z 0–9 - _`. A length of 1 mod 4 is
     /// invalid. Unused trailing bits are ignored here; `OAuthJOSE` additionally requires them to be zero.
     public static func decode(_ text: some StringProtocol) -> Data? {
-        let chars = Array(text.utf8)
+        if let decoded = text.utf8.withContiguousStorageIfAvailable({ decode(characters: $0) }) { return decoded }
+        return Array(text.utf8).withUnsafeBufferPointer { decode(characters: $0) }
+    }
+
+    /// Four characters to three bytes at a time, into one buffer of the exact size (no per-byte `Data` growth).
+    static func decode(characters chars: UnsafeBufferPointer<UInt8>) -> Data? {
         guard chars.count % 4 != 1 else { return nil }
-        var out = Data()
-        out.reserveCapacity(chars.count * 3 / 4)
-        var buffer: UInt32 = 0
-        var bits = 0
-        for c in chars {
-            let v = decodeTable[Int(c)]
-            guard v != 0xFF else { return nil }
-            buffer = buffer << 6 | UInt32(v)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+        let count = chars.count * 3 / 4
+        var out = Data(count: count)
+        let ok = out.withUnsafeMutableBytes { (raw: UnsafeMutableRawBufferPointer) -> Bool in
+            decodeTable.withUnsafeBufferPointer { table in
+                var i = 0, o = 0
+                while i + 4 <= chars.count {
+                    let a = table[Int(chars[i])], b = table[Int(chars[i + 1])], c = table[Int(chars[i + 2])], d = table[Int(chars[i + 3])]
+                    guard (a | b | c | d) & 0xC0 == 0 else { return false }
+                    let n = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    raw[o] = UInt8(truncatingIfNeeded: n >> 16)
+                    raw[o + 1] = UInt8(truncatingIfNeeded: n >> 8)
+                    raw[o + 2] = UInt8(truncatingIfNeeded: n)
+                    i += 4
+                    o += 3
+                }
+                var n: UInt32 = 0
+                for k in i..<chars.count {
+                    let v = table[Int(chars[k])]
+                    guard v != 0xFF else { return false }
+                    n = n << 6 | UInt32(v)
+                }
+                switch chars.count - i {
+                case 2: raw[o] = UInt8(truncatingIfNeeded: n >> 4)
+                case 3:
+                    raw[o] = UInt8(truncatingIfNeeded: n >> 10)
+                    raw[o + 1] = UInt8(truncatingIfNeeded: n >> 2)
+                default: break
+                }
+                return true
             }
         }
-        return out
+        return ok ? out : nil
     }
 
     /// The 6-bit value of a base64url character (0xFF if it is not one).

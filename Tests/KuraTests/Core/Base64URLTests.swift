@@ -18,9 +18,16 @@ struct Base64URLTests {
     }
 
     @Test("Padding, whitespace, standard-alphabet characters and impossible lengths are rejected",
-          arguments: ["Zg==", "Zm 9v", "ab+c", "ab/c", "Z", "Zm9vY"])
+          arguments: ["Zg==", "Zm 9v", "ab+c", "ab/c", "Z", "Zm9vY", "Zm9vé", "Zm\u{0}v", "Zm9vYmFy=", "Zm9vYmF."])
     func rejectsNonStrictInput(text: String) {
         #expect(Base64URL.decode(text) == nil)
+    }
+
+    @Test("A substring decodes like the same text on its own")
+    func substring() {
+        let text = "xxZm9vYmFyxx"
+        let inner = text.dropFirst(2).dropLast(2)
+        #expect(Base64URL.decode(inner) == Data("foobar".utf8))
     }
 
     @Test("Random byte strings round-trip through encode and decode")

@@ -32,4 +32,21 @@ struct HTUNormalizationTests {
     func rejected(input: String) {
         #expect(HTUNormalization.normalize(input) == nil)
     }
+
+    @Test(
+        "htu matches the request URI exactly when both normalise to the same URI without query and fragment",
+        arguments: [
+            ("https://bank.example/api/accounts", "https://bank.example/api/accounts", true),
+            ("https://bank.example/api/accounts", "https://bank.example/api/accounts?limit=20", true),
+            ("https://bank.example/api/accounts#x", "https://bank.example/api/accounts?limit=20", true),
+            ("HTTPS://Bank.Example:443/api/./accounts", "https://bank.example/api/accounts", true),
+            ("https://bank.example/api/accounts/", "https://bank.example/api/accounts", false),
+            ("https://bank.example/api/account", "https://bank.example/api/accounts", false),
+            ("https://bank.example:8443/api/accounts", "https://bank.example/api/accounts", false),
+            ("https://exa mple/api", "https://exa mple/api", false),
+            ("ftp://bank.example/api", "ftp://bank.example/api", false),
+        ])
+    func matches(htu: String, requestURI: String, expected: Bool) {
+        #expect(HTUNormalization.matches(htu, requestURI: requestURI) == expected)
+    }
 }

@@ -42,4 +42,29 @@ extension StorageConformanceTests {
             #expect(results.filter { $0 == shared }.count == 19)
         }
     }
+
+    @Test("replay batch: 60 concurrent requests over 6 shared ids → one per id succeeds; the others record none of their own ids",
+          arguments: StorageTestBackend.underTest)
+    func replayBatchConcurrentGroups(_ backend: StorageTestBackend) async throws {
+        try await backend.withStores { stores in
+            let outcomes = try await withThrowingTaskGroup(of: (Int, ReplayEntry?).self) { group in
+                for i in 0..<60 {
+                    let own = ReplayEntry(namespace: "client_assertion:c", id: "own-\(i)", expiresAt: StorageFixture.at(60))
+                    let shared = ReplayEntry(namespace: "dpop:k", id: "shared-\(i % 6)", expiresAt: StorageFixture.at(60))
+                    group.addTask { (i, try await stores.replay.recordFirstUse([own, shared])) }
+                }
+                var all: [Int: ReplayEntry?] = [:]
+                for try await (i, outcome) in group { all[i] = outcome }
+                return all
+            }
+            let winners = outcomes.filter { $0.value == nil }.map(\.key)
+            #expect(winners.count == 6)
+            #expect(Set(winners.map { $0 % 6 }) == Set(0..<6), "exactly one request per shared id")
+            for i in 0..<60 {
+                let ownStillNew = try await stores.replay.recordFirstUse(
+                    namespace: "client_assertion:c", id: "own-\(i)", expiresAt: StorageFixture.at(60))
+                #expect(ownStillNew == !winners.contains(i), "request \(i): its own id is recorded exactly when the request won")
+            }
+        }
+    }
 }
