@@ -66,7 +66,7 @@ struct SQLiteBankStore: BankStore {
     // MARK: Reads
 
     func accounts(ofUser userID: String) async throws -> [AccountBalance] {
-        try await db.read { db in
+        try await db.readOnLoop { db in
             try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM accounts WHERE user_id = ? ORDER BY account_number, branch_code"), arguments: [userID]
             ).map(AccountBalance.init(sqliteRow:))
@@ -74,14 +74,14 @@ struct SQLiteBankStore: BankStore {
     }
 
     func account(id: String) async throws -> AccountBalance? {
-        try await db.read { db in
+        try await db.readOnLoop { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM accounts WHERE id = ?"),
                 arguments: [id]).map(AccountBalance.init(sqliteRow:))
         }
     }
 
     func account(branchCode: String, accountNumber: String) async throws -> Account? {
-        try await db.read { db in
+        try await db.readOnLoop { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM accounts WHERE branch_code = ? AND account_number = ?"),
                 arguments: [branchCode, accountNumber]
@@ -93,7 +93,7 @@ struct SQLiteBankStore: BankStore {
     /// one row more than the page size tells whether a further page exists.
     func transactions(accountID: String, query: TransactionQuery) async throws -> TransactionPage {
         let bounds = LedgerPageBounds(query)
-        let entries = try await db.read { db in
+        let entries = try await db.readOnLoop { db in
             let rows = try Row.fetchAll(
                 db.cachedStatement(sql: """
                     SELECT * FROM ledger_entries
@@ -110,7 +110,7 @@ struct SQLiteBankStore: BankStore {
     }
 
     func identity(userID: String) async throws -> VerifiedIdentity? {
-        try await db.read { db in
+        try await db.readOnLoop { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM identities WHERE user_id = ?"), arguments: [userID])
                 .map(VerifiedIdentity.init(sqliteRow:))
         }
@@ -118,7 +118,7 @@ struct SQLiteBankStore: BankStore {
 
     /// Oldest first (then by id).
     func payees(ofUser userID: String) async throws -> [Payee] {
-        try await db.read { db in
+        try await db.readOnLoop { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM payees WHERE user_id = ? ORDER BY created_at, id"),
                 arguments: [userID])
                 .map(Payee.init(sqliteRow:))
@@ -126,14 +126,14 @@ struct SQLiteBankStore: BankStore {
     }
 
     func transfer(id: String) async throws -> Transfer? {
-        try await db.read { db in
+        try await db.readOnLoop { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM transfers WHERE id = ?"),
                 arguments: [id]).map(Transfer.init(sqliteRow:))
         }
     }
 
     func transfer(clientID: String, idempotencyKey: String) async throws -> Transfer? {
-        try await db.read { db in
+        try await db.readOnLoop { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM transfers WHERE client_id = ? AND idempotency_key = ?"),
                              arguments: [clientID, idempotencyKey]).map(Transfer.init(sqliteRow:))
         }

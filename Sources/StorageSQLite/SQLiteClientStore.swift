@@ -37,7 +37,7 @@ struct SQLiteClientStore: ClientStore {
     }
 
     func find(clientID: String) async throws -> ClientRecord? {
-        try await db.read { db in
+        try await db.readOnLoop { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM clients WHERE client_id = ?"), arguments: [clientID])
                 .map(ClientRecord.init(sqliteRow:))
         }
@@ -51,7 +51,7 @@ struct SQLiteClientStore: ClientStore {
     }
 
     func list() async throws -> [ClientRecord] {
-        try await db.read { db in
+        try await db.readOnLoop { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM clients ORDER BY client_id")).map(ClientRecord.init(sqliteRow:))
         }
     }

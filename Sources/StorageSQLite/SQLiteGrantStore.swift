@@ -24,7 +24,7 @@ struct SQLiteGrantStore: GrantStore {
     }
 
     func find(id: String) async throws -> GrantRecord? {
-        try await db.read { db in
+        try await db.readOnLoop { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM grants WHERE id = ?"),
                 arguments: [id]).map(GrantRecord.init(sqliteRow:))
         }
@@ -32,7 +32,7 @@ struct SQLiteGrantStore: GrantStore {
 
     /// Newest first; grants created in the same millisecond are ordered by id, descending.
     func list(userID: String) async throws -> [GrantRecord] {
-        try await db.read { db in
+        try await db.readOnLoop { db in
             try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM grants WHERE user_id = ? ORDER BY created_at DESC, id DESC"), arguments: [userID]
             ).map(GrantRecord.init(sqliteRow:))

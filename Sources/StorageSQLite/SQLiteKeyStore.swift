@@ -19,7 +19,7 @@ struct SQLiteKeyStore: KeyStore {
 
     /// Oldest first; keys created in the same millisecond are ordered by kid.
     func list() async throws -> [ServerKeyRecord] {
-        try await db.read { db in
+        try await db.readOnLoop { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM server_keys ORDER BY created_at, kid")).map(ServerKeyRecord.init(sqliteRow:))
         }
     }

@@ -25,7 +25,7 @@ struct SQLitePushedRequestStore: PushedRequestStore {
     }
 
     func find(key: String, now: Date) async throws -> PushedRequestRecord? {
-        try await db.read { db in
+        try await db.readOnLoop { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM pushed_requests WHERE request_key = ? AND consumed_at IS NULL AND expires_at > ?"),
                 arguments: [key, SQLiteCoding.millis(now)]

@@ -23,7 +23,7 @@ struct SQLiteSessionStore: SessionStore {
     }
 
     func find(idHash: String, now: Date) async throws -> AuthorizationSession? {
-        try await db.read { db in
+        try await db.readOnLoop { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?"),
                 arguments: [idHash, SQLiteCoding.millis(now)]

@@ -28,7 +28,7 @@ struct SQLiteTokenStore: TokenStore {
     }
 
     func find(tokenHash: String) async throws -> TokenRecord? {
-        try await db.read { db in
+        try await db.readOnLoop { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tokens WHERE token_hash = ?"), arguments: [tokenHash])
                 .map(TokenRecord.init(sqliteRow:))
         }

@@ -24,14 +24,14 @@ struct SQLiteUserStore: UserStore {
     }
 
     func find(username: String) async throws -> UserRecord? {
-        try await db.read { db in
+        try await db.readOnLoop { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE username = ?"), arguments: [username])
                 .map(UserRecord.init(sqliteRow:))
         }
     }
 
     func find(id: String) async throws -> UserRecord? {
-        try await db.read { db in
+        try await db.readOnLoop { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"),
                 arguments: [id]).map(UserRecord.init(sqliteRow:))
         }
@@ -39,7 +39,7 @@ struct SQLiteUserStore: UserStore {
 
     /// All customers, ordered by id (byte order, as in the PostgreSQL backend).
     func list() async throws -> [UserRecord] {
-        try await db.read { db in
+        try await db.readOnLoop { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM users ORDER BY id")).map(UserRecord.init(sqliteRow:))
         }
     }

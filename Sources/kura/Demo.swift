@@ -54,7 +54,7 @@ struct Demo: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data((Self.banner(issuer: issuer, demo: demo, credentials: credentials, registrationToken: registrationToken, bank: bank) + "\n").utf8))
             }
             do {
-                try await app.runService()
+                try await KuraApplication.onEventLoops { try await app.runService() }
             } catch is CancellationError {
                 // SIGTERM/SIGINT: a graceful shutdown, not an error.
             }

@@ -67,7 +67,7 @@ struct Serve: AsyncParsableCommand {
             logger.info("Kura (\(role.rawValue)) is serving \(configuration.server.issuer) on port \(port); bank API at \(bank.baseURL)")
         }
         do {
-            try await app.runService()
+            try await KuraApplication.onEventLoops { try await app.runService() }
         } catch is CancellationError {
             // SIGTERM/SIGINT: a graceful shutdown, not an error.
         } catch {

@@ -6,6 +6,7 @@ import KuraServer
 import Logging
 import OAuthCore
 import ServiceLifecycle
+import StorageSQLite
 
 /// Kura served for real over HTTPS on 127.0.0.1 (TLS per BCP 195, HTTP/1.1 + HTTP/2), with a development CA
 /// written to a temporary folder, for end-to-end tests with KuraClient and independent clients.
@@ -27,7 +28,9 @@ struct LiveServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kura-e2e-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         try (pki ?? DevelopmentPKI.generate()).write(to: directory)
-        let test = try await TestServer(issuer: issuer, clock: .followingSystemTime(), configure: configure)
+        // A database file, as `kura serve` uses by default: request reads then run inline on the event loops.
+        let backend = try SQLiteBackend(path: directory.appendingPathComponent("kura.sqlite").path)
+        let test = try await TestServer(issuer: issuer, clock: .followingSystemTime(), backend: backend, configure: configure)
         let configuration = KuraConfiguration(
             host: "127.0.0.1", port: port, tlsCertificateFile: directory.appendingPathComponent("server.pem").path,
             tlsPrivateKeyFile: directory.appendingPathComponent("server-key.pem").path, database: "sqlite::memory:",
@@ -46,7 +49,7 @@ struct LiveServer {
         // HummingbirdTesting's `.live` mode rebinds to port 0; the issuer must name the real port, so run it here.
         let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await services.run() }
+            group.addTask { try await KuraApplication.onEventLoops { try await services.run() } }
             var iterator = started.makeAsyncIterator()
             guard await iterator.next() == port else { throw ConfigurationError("the server did not start on port \(port)") }
             do {
