@@ -26,7 +26,7 @@ public enum SQLiteInlineReads {
     }
 
     /// Whether reads on the calling thread run inline.
-    static var isEnabledOnCurrentThread: Bool { pthread_getspecific(key) != nil }
+    public static var isEnabledOnCurrentThread: Bool { pthread_getspecific(key) != nil }
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()

@@ -1,0 +1,73 @@
+import AuthorizationServer
+import Foundation
+import KuraServer
+import NIOPosix
+import StorageSQLite
+import Testing
+
+/// `KuraApplication.onEventLoops`: request tasks prefer the NIO event loops (SE-0417), and SQLite reads run inline
+/// there (`SQLiteInlineReads`) — `kura serve`, `kura demo` and the live end-to-end tests all run this way.
+@Suite("Request tasks on the event loops, SQLite reads inline there")
+struct EventLoopExecutionTests {
+    @Test("Tasks started under onEventLoops run on an event loop thread that is marked for inline reads")
+    func tasksRunOnEventLoops() async throws {
+        let observed = try await KuraApplication.onEventLoops {
+            await withTaskGroup(of: (onLoop: Bool, inline: Bool).self) { group in
+                for _ in 0..<16 {
+                    group.addTask { (MultiThreadedEventLoopGroup.currentEventLoop != nil, SQLiteInlineReads.isEnabledOnCurrentThread) }
+                }
+                var all: [(onLoop: Bool, inline: Bool)] = []
+                for await outcome in group { all.append(outcome) }
+                return all
+            }
+        }
+        #expect(observed.count == 16)
+        #expect(observed.allSatisfy { $0.onLoop && $0.inline })
+    }
+
+    @Test("Tasks outside onEventLoops stay on the global executor and read through GRDB's queues")
+    func otherTasksAreUntouched() async {
+        let observed = await withTaskGroup(of: (onLoop: Bool, inline: Bool).self) { group in
+            for _ in 0..<8 {
+                group.addTask { (MultiThreadedEventLoopGroup.currentEventLoop != nil, SQLiteInlineReads.isEnabledOnCurrentThread) }
+            }
+            var all: [(onLoop: Bool, inline: Bool)] = []
+            for await outcome in group { all.append(outcome) }
+            return all
+        }
+        #expect(observed.allSatisfy { !$0.onLoop && !$0.inline })
+    }
+
+    @Test("On a database file, 8 concurrent tasks on the loops see each of their writes in the next read, revocations included")
+    func inlineReadsSeeCommittedWrites() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kura-inline-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let backend = try SQLiteBackend(path: directory.appendingPathComponent("kura.sqlite").path)
+        try await backend.migrate()
+        let tokens = backend.stores.tokens
+        let (found, revokedSeen) = try await KuraApplication.onEventLoops {
+            try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+                for worker in 0..<8 {
+                    group.addTask {
+                        var found = 0, revokedSeen = 0
+                        for i in 0..<40 {
+                            let hash = "w\(worker)-\(i)"
+                            try await tokens.insert(StorageFixture.token(hash))
+                            if try await tokens.find(tokenHash: hash)?.revokedAt == nil { found += 1 }
+                            if i % 4 == 0 {
+                                _ = try await tokens.revoke(tokenHash: hash, now: StorageFixture.at(10))
+                                if try await tokens.find(tokenHash: hash)?.revokedAt != nil { revokedSeen += 1 }
+                            }
+                        }
+                        return (found, revokedSeen)
+                    }
+                }
+                return try await group.reduce((0, 0)) { ($0.0 + $1.0, $0.1 + $1.1) }
+            }
+        }
+        #expect(found == 320)
+        #expect(revokedSeen == 80)
+        try await backend.shutdown()
+    }
+}
