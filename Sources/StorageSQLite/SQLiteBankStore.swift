@@ -94,7 +94,9 @@ struct SQLiteBankStore: BankStore {
     func transactions(accountID: String, query: TransactionQuery) async throws -> TransactionPage {
         let bounds = LedgerPageBounds(query)
         let entries = try await db.readOnLoop { db in
-            let rows = try Row.fetchAll(
+            // A cursor's rows read the statement's columns directly (GRDB `fastDecode`); fetched arrays are copies that
+            // decode through the generic `DatabaseValue` path.
+            let rows = try Row.fetchCursor(
                 db.cachedStatement(sql: """
                     SELECT * FROM ledger_entries
                     WHERE account_id = ? AND booked_at >= ? AND booked_at < ? AND (booked_at, sequence) < (?, ?)
@@ -102,9 +104,16 @@ struct SQLiteBankStore: BankStore {
                     LIMIT ?
                     """),
                 arguments: [accountID, bounds.from, bounds.until, bounds.afterBookedAt, bounds.afterSequence, query.limit + 1])
-            guard let first = rows.first else { return [LedgerEntry]() }
-            let positions = SQLiteBankRow.positions(of: first)
-            return try rows.map { try LedgerEntry(row: SQLiteBankRow($0, positions: positions)) }
+            return try withExtendedLifetime(rows) {
+                var entries: [LedgerEntry] = []
+                var positions: [String: Int]?
+                while let row = try rows.next() {
+                    let columns = positions ?? SQLiteBankRow.positions(of: row)
+                    positions = columns
+                    entries.append(try LedgerEntry(row: SQLiteBankRow(row, positions: columns)))
+                }
+                return entries
+            }
         }
         return bounds.page(entries, limit: query.limit)
     }

@@ -29,8 +29,10 @@ struct SQLiteTokenStore: TokenStore {
 
     func find(tokenHash: String) async throws -> TokenRecord? {
         try await db.readOnLoop { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tokens WHERE token_hash = ?"), arguments: [tokenHash])
-                .map(TokenRecord.init(sqliteRow:))
+            // Decoded from the cursor's row, columns read straight from the statement (GRDB `fastDecode`); the cursor
+            // must outlive that row.
+            let cursor = try Row.fetchCursor(db.cachedStatement(sql: "SELECT * FROM tokens WHERE token_hash = ?"), arguments: [tokenHash])
+            return try withExtendedLifetime(cursor) { try cursor.next().map(TokenRecord.init(sqliteRow:)) }
         }
     }
 
