@@ -38,16 +38,15 @@ struct TransactionsEndpoint: Sendable {
         } else {
             page = try await api.store.transactions(accountID: account.id, query: window)
         }
-        var body: [String: JSONValue] = ["accountId": .string(account.id), "transactions": .array(page.entries.map(BankJSON.entry))]
+        var nextLink: String?
         if let next = page.next {
             var parameters = [("limit", String(limit)), ("cursor", next.token)]
             if let raw = query.value("from") { parameters.append(("from", raw)) }
             if let raw = query.value("to") { parameters.append(("to", raw)) }
-            body["nextCursor"] = .string(next.token)
-            body["links"] = ["next": .string(api.configuration.origin + BankAPI.Path.transactions(account.id) + "?"
-                + FormParameters.encode(parameters))]
+            nextLink = api.configuration.origin + BankAPI.Path.transactions(account.id) + "?" + FormParameters.encode(parameters)
         }
-        return APIResult(status: 200, body: .object(body))
+        let body = BankJSON.transactionsPage(accountID: account.id, entries: page.entries, nextCursor: page.next?.token, nextLink: nextLink)
+        return APIResult(status: 200, body: [:], encodedBody: body)
     }
 
     /// `YYYY-MM-DD` (start of that day in JST, or of the next day when `endOfDay`, so `to` is inclusive) or an RFC 3339

@@ -25,6 +25,9 @@ struct APIResult: Sendable {
     var status: Int
     var body: JSONValue
     var headers: [(name: String, value: String)] = []
+    /// The success body already written as JSON text by a handler that lays out its members itself (a transactions
+    /// page, `BankJSON.transactionsPage`); when set, it is what is sent and signed instead of `body`.
+    var encodedBody: [UInt8]? = nil
 }
 
 /// One bank API exchange from arrival to signed response, the same for every endpoint:
@@ -122,7 +125,7 @@ struct APIExchange: Sendable {
     /// Serialises, digests and signs the response (C.5-22…26) and adds the FAPI headers.
     private func respond(_ result: APIResult, to request: HTTPSignatureRequest, requestSignature: VerifiedHTTPSignature?,
                          interactionID: String, logger: Logger) async -> Response {
-        let body = result.body.jsonBytes()
+        let body = result.encodedBody ?? result.body.jsonBytes()
         var headers: [(name: String, value: String)] = [
             ("content-type", "application/json"), ("cache-control", "no-store"), ("x-fapi-interaction-id", interactionID),
         ]

@@ -34,19 +34,6 @@ enum BankJSON {
         ]
     }
 
-    static func entry(_ entry: LedgerEntry) -> JSONValue {
-        var value: [String: JSONValue] = [
-            "transactionId": .string(entry.id),
-            "bookingDateTime": timestamp(entry.bookedAt),
-            "creditDebitIndicator": entry.amountMinor < 0 ? "debit" : "credit",
-            "amount": amount(Money(minorUnits: abs(entry.amountMinor), currency: entry.currency)),
-            "balanceAfter": amount(Money(minorUnits: entry.balanceAfterMinor, currency: entry.currency)),
-            "description": .string(entry.description),
-        ]
-        if let name = entry.counterpartyName { value["counterpartyName"] = .string(name) }
-        return .object(value)
-    }
-
     static func creditorAccount(_ reference: BankAccountReference) -> JSONValue {
         ["bankCode": .string(reference.bankCode), "branchCode": .string(reference.branchCode), "accountNumber": .string(reference.accountNumber)]
     }

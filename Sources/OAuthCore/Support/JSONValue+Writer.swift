@@ -16,7 +16,8 @@ extension JSONValue {
         return out
     }
 
-    func write(to out: inout [UInt8]) {
+    /// Appends the JSON text of this value to `out`.
+    public func write(to out: inout [UInt8]) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -47,7 +48,9 @@ extension JSONValue {
 
     static let hexDigits = Array("0123456789abcdef".utf8)
 
-    static func writeString(_ s: String, to out: inout [UInt8]) {
+    /// Appends `s` as a JSON string (quoted and escaped exactly as `write(to:)` does), for writers that lay out an
+    /// object's members themselves.
+    public static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         // The common case — nothing to escape — in one copy.
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {

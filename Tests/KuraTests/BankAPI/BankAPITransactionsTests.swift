@@ -64,6 +64,31 @@ struct BankAPITransactionsTests {
         }
     }
 
+    @Test("A page's JSON is canonical: members in code-point order and strings escaped exactly as JSONValue writes them")
+    func canonicalPageJSON() async throws {
+        let fixture = try await BankAPIFixture()
+        try await fixture.bookHistory(count: 2)
+        fixture.test.clock.advance(by: 60)
+        // Text that needs escaping, non-ASCII text and an absent counterparty, in the page the endpoint writes by hand.
+        try await fixture.store.post(Booking(id: "odd", bookedAt: fixture.test.clock.now(), legs: [
+            .init(accountID: BankConfiguration.SystemAccount.funding.id(.jpy), amountMinor: -5, description: "odd"),
+            .init(accountID: BankAPIFixture.aliceOrdinary, amountMinor: 5, description: "say \"hi\" \\ tab\there\u{1} 日本語 🏦",
+                  counterpartyName: "Ümit \"Q\"\n"),
+        ]))
+        try await fixture.withAPI { api in
+            let dpop = try JWSSigningKey.generate(.es256, kid: "dpop")
+            let token = try await api.token(dpopKey: dpop)
+            for path in [Self.path + "?limit=2", Self.path + "?limit=100"] {
+                let response = try await api.call(.get, path, token: token, proofKey: dpop)
+                #expect(response.status == .ok, "\(response.bodyText)")
+                let sent = Array(response.bodyText.utf8)
+                let parsed = try #require(try? JSONValue.parse(sent, rejectDuplicateNames: true, maximumDepth: 16))
+                #expect(parsed.jsonBytes() == sent, "the page differs from JSONValue's canonical writing: \(response.bodyText.prefix(300))")
+                #expect(parsed["transactions"]?.arrayValue?.first?["description"]?.stringValue == "say \"hi\" \\ tab\there\u{1} 日本語 🏦")
+            }
+        }
+    }
+
     @Test("limit outside 1…500, a cursor this API did not issue, a malformed date, or from after to are 400")
     func badParameters() async throws {
         try await BankAPIFixture().withAPI { api in
