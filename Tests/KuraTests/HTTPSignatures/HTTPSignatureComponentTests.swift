@@ -48,6 +48,23 @@ struct HTTPSignatureComponentTests {
         #expect(try line(.init("@authority"), .request(port)) == #""@authority": bank.example:8443"#)
     }
 
+    @Test("§2.2: target URIs — IPv6 literal with port, uppercase scheme, fragment dropped; relative, userinfo, bad scheme or port refused")
+    func targetURIForms() throws {
+        let ipv6 = HTTPSignatureRequest(method: "GET", targetURI: "HTTPS://[2001:DB8::1]:8443/a?b=c#frag", headers: [], body: [])
+        #expect(try line(.init("@authority"), .request(ipv6)) == #""@authority": [2001:db8::1]:8443"#)
+        #expect(try line(.init("@scheme"), .request(ipv6)) == #""@scheme": https"#)
+        #expect(try line(.init("@target-uri"), .request(ipv6)) == #""@target-uri": https://[2001:DB8::1]:8443/a?b=c"#)
+        #expect(try line(.init("@request-target"), .request(ipv6)) == #""@request-target": /a?b=c"#)
+        let query = HTTPSignatureRequest(method: "GET", targetURI: "http://h.example:80?x", headers: [], body: [])
+        #expect(try line(.init("@authority"), .request(query)) == #""@authority": h.example"#)
+        #expect(try line(.init("@target-uri"), .request(query)) == #""@target-uri": http://h.example:80/?x"#)
+        for bad in ["/relative/path", "https://user@h.example/", "ht_tp://h.example/", "1http://h.example/", "https://h.example:8x4/",
+                    "https:///nohost", "https://h.example/ space", "://h.example/"] {
+            let request = HTTPSignatureRequest(method: "GET", targetURI: bad, headers: [], body: [])
+            #expect(throws: HTTPSignatureError.self, "\(bad)") { try line(.init("@target-uri"), .request(request)) }
+        }
+    }
+
     @Test("§2.1 header fields: case-insensitive, trimmed, obs-fold removed, repeated lines joined with comma-space")
     func fields() throws {
         #expect(try line(.init("x-ows-header")) == #""x-ows-header": Leading and trailing whitespace."#)
