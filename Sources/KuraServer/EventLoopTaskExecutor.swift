@@ -9,17 +9,27 @@ import StorageSQLite
 /// same loop, after the current tick: no thread hand-off. A job enqueued from elsewhere (a database queue resuming
 /// after a write) goes to the next loop of the group. Work that holds a thread for long (scrypt at login) asks for
 /// the global concurrent executor explicitly, so it never stalls a loop's connections.
-final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
-    // @unchecked: `group` is itself thread-safe and never reassigned.
+///
+/// Only loops of `group` run these jobs (a job enqueued from another group's loop goes to `group.next()`), so every
+/// thread a request task runs on is one `onEventLoops` marked for inline reads. The group must outlive the tasks:
+/// a loop that has shut down drops what it is given.
+final class EventLoopTaskExecutor: TaskExecutor {
     private let group: MultiThreadedEventLoopGroup
+    private let loops: Set<ObjectIdentifier>
 
     init(group: MultiThreadedEventLoopGroup) {
         self.group = group
+        self.loops = Set(group.makeIterator().map { ObjectIdentifier($0 as AnyObject) })
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? group.next()
+        let loop: any EventLoop
+        if let current = MultiThreadedEventLoopGroup.currentEventLoop, loops.contains(ObjectIdentifier(current as AnyObject)) {
+            loop = current
+        } else {
+            loop = group.next()
+        }
         loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }

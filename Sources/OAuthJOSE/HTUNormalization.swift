@@ -18,7 +18,8 @@ public enum HTUNormalization {
         return proof == request
     }
 
-    /// The bytes of `uri` before any `?` or `#`.
+    /// The bytes of `uri` before the first `?` or `#` byte (cut on bytes, not Characters, so a combining mark after `?`
+    /// cannot hide it; `normalize` and `matches` cut the same way).
     private static func target(of uri: String) -> Substring.UTF8View {
         let utf8 = uri.utf8
         let end = utf8.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? utf8.endIndex
@@ -27,8 +28,7 @@ public enum HTUNormalization {
 
     /// The normal form of `uri` without query and fragment, or nil when `uri` is not an acceptable HTTP(S) URI.
     public static func normalize(_ uri: String) -> String? {
-        let withoutFragment = uri.prefix { $0 != "#" }
-        let target = withoutFragment.prefix { $0 != "?" }
+        let target = Substring(target(of: uri))
         guard let colon = target.firstIndex(of: ":") else { return nil }
         let scheme = target[..<colon].lowercased()
         let defaultPort: Int

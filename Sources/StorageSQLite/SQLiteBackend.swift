@@ -96,6 +96,9 @@ public final class SQLiteBackend: StorageBackend, BankStoreProvider {
         configuration.label = label
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(busyTimeout)
+        // Event loops read inline (`SQLiteInlineReads`), one per core: at least that many readers, so no loop waits for
+        // a connection while others are free to serve.
+        configuration.maximumReaderCount = max(5, ProcessInfo.processInfo.activeProcessorCount + 2)
         return configuration
     }
 

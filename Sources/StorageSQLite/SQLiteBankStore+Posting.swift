@@ -92,7 +92,7 @@ extension SQLiteBankStore {
     /// One read transaction, so all four checks see the same snapshot.
     func audit() async throws -> LedgerAudit {
         // A scan of the whole ledger: never inline on an event loop.
-        try await db.read { db in
+        try await db.readReleasingOnQueue { db in
             var totals: [String: Int64] = [:]
             for row in try Row.fetchAll(db, sql: BankAuditSQL.totals) {
                 totals[try row.value("currency")] = try row.value("total")

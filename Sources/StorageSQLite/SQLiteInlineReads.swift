@@ -15,7 +15,9 @@ import Darwin
 /// than the query (`kura bench transactions`: 13 % of server CPU for the two reads of a request). A thread marked with
 /// ``enableOnCurrentThread()`` — `KuraServer` marks its event loops, where request tasks run — reads synchronously
 /// instead, with a connection from the same `DatabasePool` (WAL: a reader never waits for the writer; it can only
-/// wait, briefly, for a free reader connection, which other reads return within their own short closures).
+/// wait, briefly, for a free reader connection). Every other read returns its connection on GRDB's own queue, never
+/// after resuming a task (``DatabaseReader/readReleasingOnQueue(_:)``), so a loop waiting for a reader never waits for
+/// itself; the pool has at least as many readers as cores (`SQLiteBackend`).
 ///
 /// Only a `DatabasePool` (a database file) reads inline; an in-memory `DatabaseQueue` has a single connection shared
 /// with the writer, so it keeps GRDB's asynchronous path. Writes always take the asynchronous path.
@@ -35,13 +37,24 @@ public enum SQLiteInlineReads {
     }()
 }
 
-extension DatabaseWriter {
-    /// A read transaction: inline on a marked event loop thread with a `DatabasePool`, else GRDB's async read.
+extension DatabaseReader {
+    /// A read transaction: inline on a marked event loop thread with a `DatabasePool`, else on GRDB's reader queue.
     func readOnLoop<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
         if SQLiteInlineReads.isEnabledOnCurrentThread, let pool = self as? DatabasePool {
             return try readNow(pool, value)
         }
-        return try await read(value)
+        return try await readReleasingOnQueue(value)
+    }
+
+    /// A read transaction on GRDB's reader queue that gives its connection back there, before the caller resumes.
+    /// (GRDB's `async` `read` keeps the connection until the awaiting task has resumed; with request tasks on the
+    /// event loops, a loop blocked in an inline read could then wait for a connection only that loop can release.)
+    func readReleasingOnQueue<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            asyncRead { result in
+                continuation.resume(with: Result { try value(try result.get()) })
+            }
+        }
     }
 }
 

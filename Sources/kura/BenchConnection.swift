@@ -19,11 +19,11 @@ final class BenchConnection: Sendable {
 
     let channel: any Channel
     /// Runs a lane's jobs on the channel's event loop.
-    let executor: EventLoopTaskExecutor
+    let executor: LaneTaskExecutor
 
     private init(channel: any Channel) {
         self.channel = channel
-        self.executor = EventLoopTaskExecutor(channel.eventLoop)
+        self.executor = LaneTaskExecutor(channel.eventLoop)
     }
 
     /// Opens a TCP connection and starts TLS on it (full verification, as `tls` was configured). Like AsyncHTTPClient,
@@ -77,7 +77,7 @@ final class BenchConnection: Sendable {
 
 /// A task executor (SE-0417) that runs jobs on one NIO event loop. A continuation resumed by that loop (the answer's
 /// promise) is then continued on the same thread in the same loop tick, with no wake-up of another thread.
-final class EventLoopTaskExecutor: TaskExecutor {
+final class LaneTaskExecutor: TaskExecutor {
     let loop: any EventLoop
 
     init(_ loop: any EventLoop) {

@@ -32,8 +32,10 @@ public struct KuraRequestContext: RequestContext {
         let certificate: NIOSSLCertificate?
         // On the connection's own event loop (where request tasks normally run, see `EventLoopTaskExecutor`) the TLS
         // handler is read synchronously: no future, no task switch.
-        if channel.parent == nil, channel.eventLoop.inEventLoop,
-           let handler = try? channel.pipeline.syncOperations.handler(type: NIOSSLHandler.self) {
+        // For HTTP/2 the TLS handler is on the connection channel, which shares the stream's event loop.
+        let connection = channel.parent ?? channel
+        if connection.eventLoop.inEventLoop,
+           let handler = try? connection.pipeline.syncOperations.handler(type: NIOSSLHandler.self) {
             return try? handler.peerCertificate?.toDERBytes()
         }
         do {

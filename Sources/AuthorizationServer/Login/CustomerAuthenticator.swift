@@ -21,11 +21,11 @@ struct CustomerAuthenticator: Sendable {
         let now = clock.now()
         let hasher = hasher
         guard let user = try await users.find(username: username) else {
-            await Self.offEventLoop { hasher.dummyVerify(password) }
+            await OffEventLoop.run { hasher.dummyVerify(password) }
             return .rejected
         }
         if let until = user.lockedUntil, until > now { return .locked(until: until) }
-        let passwordOK = await Self.offEventLoop { hasher.verify(password, against: user.passwordHash) }
+        let passwordOK = await OffEventLoop.run { hasher.verify(password, against: user.passwordHash) }
         let step = TOTP(secret: user.totpSecret).matchingStep(for: otp.trimmingCharacters(in: .whitespaces), at: now)
         guard passwordOK, let step, try await users.recordSuccessfulLogin(userID: user.id, totpStep: step) else {
             let updated = try await users.recordFailedLogin(userID: user.id, now: now, lockThreshold: policy.lockThreshold,
@@ -34,11 +34,5 @@ struct CustomerAuthenticator: Sendable {
             return .rejected
         }
         return .authenticated(user)
-    }
-
-    /// scrypt holds a thread for ~120 ms (64 MiB, RFC 7914): it runs on the global concurrent executor, never on an
-    /// HTTP event loop where request tasks otherwise run (that would stall every connection of the loop meanwhile).
-    private static func offEventLoop<T: Sendable>(_ work: @Sendable () -> T) async -> T {
-        await withTaskExecutorPreference(globalConcurrentExecutor) { work() }
     }
 }

@@ -11,8 +11,9 @@ extension StringProtocol {
         guard let start = utf8.firstIndex(where: { !Self.isOWS($0) }), let end = utf8.lastIndex(where: { !Self.isOWS($0) }) else {
             return ""
         }
-        // Both bounds sit next to ASCII bytes, so they are character boundaries.
-        return String(text[start...end])
+        // A byte range whose bounds touch ASCII OWS bytes, so both are scalar boundaries; a Character range could round
+        // past a space that joins the grapheme before it (e.g. after a Prepend character).
+        return String(Substring(text.utf8[start..<utf8.index(after: end)]))
     }
 
     @inline(__always)

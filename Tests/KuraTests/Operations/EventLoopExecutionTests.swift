@@ -38,12 +38,49 @@ struct EventLoopExecutionTests {
         #expect(observed.allSatisfy { !$0.onLoop && !$0.inline })
     }
 
+    @Test("CPU-heavy work (scrypt) leaves the event loop for the global executor and comes back to it")
+    func offEventLoop() async throws {
+        let (inside, after) = try await KuraApplication.onEventLoops {
+            let inside = await OffEventLoop.run { MultiThreadedEventLoopGroup.currentEventLoop == nil }
+            return (inside, MultiThreadedEventLoopGroup.currentEventLoop != nil)
+        }
+        #expect(inside, "the work ran on an event loop")
+        #expect(after, "the task did not return to the event loops")
+    }
+
+    @Test("The ledger audit (a read on GRDB's queue) racing inline reads on the loops: every read completes",
+          .timeLimit(.minutes(1)))
+    func auditRacingInlineReads() async throws {
+        // The ledger audit reads through GRDB's queue; it must give its connection back there, not after resuming a
+        // task on the (possibly blocked) loop. One hundred audits race inline reads on both loops.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kura-audit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let backend = try SQLiteBackend(path: directory.appendingPathComponent("kura.sqlite").path)
+        defer { Task { try? await backend.shutdown() } }
+        try await backend.migrate()
+        let store = backend.bank
+        let count = try await KuraApplication.onEventLoops {
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for i in 0..<100 {
+                    group.addTask {
+                        if i % 2 == 0 { return try await store.audit().isConsistent ? 1 : 0 }
+                        return try await store.accounts(ofUser: "nobody").isEmpty ? 1 : 0
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+        }
+        #expect(count == 100)
+    }
+
     @Test("On a database file, 8 concurrent tasks on the loops see each of their writes in the next read, revocations included")
     func inlineReadsSeeCommittedWrites() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kura-inline-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let backend = try SQLiteBackend(path: directory.appendingPathComponent("kura.sqlite").path)
+        defer { Task { try? await backend.shutdown() } }
         try await backend.migrate()
         let tokens = backend.stores.tokens
         let (found, revokedSeen) = try await KuraApplication.onEventLoops {
@@ -68,6 +105,5 @@ struct EventLoopExecutionTests {
         }
         #expect(found == 320)
         #expect(revokedSeen == 80)
-        try await backend.shutdown()
     }
 }

@@ -61,6 +61,7 @@ struct LiveServer {
             await services.triggerGracefulShutdown()
             try await group.waitForAll()
         }
+        try await backend.shutdown()
     }
 
     /// An unused TCP port on 127.0.0.1 (bound and released; the issuer must name the port before the server starts).
