@@ -1,15 +1,10 @@
 import Foundation
 import OAuthCore
 
-/// A row of the bank tables (migration `v3_bank`), read by column name. Both backends adapt their row type to it, so
-/// each table is mapped to its value type once: integer minor units, epoch-millisecond times, JSON text.
-public protocol BankColumnReader {
-    func string(_ column: String) throws -> String
-    func optionalString(_ column: String) throws -> String?
-    func int64(_ column: String) throws -> Int64
-}
+// The bank's values (migration `v3_bank`), each mapped from a row once for both backends (`ColumnReader`): integer
+// minor units, epoch-millisecond times, JSON text; bad data is `BankStoreError.corrupt`.
 
-extension BankColumnReader {
+extension ColumnReader {
     /// An epoch-millisecond column.
     func date(_ column: String) throws -> Date { Date(timeIntervalSince1970: Double(try int64(column)) / 1000) }
 
@@ -21,9 +16,9 @@ extension BankColumnReader {
     }
 }
 
-extension AccountBalance {
+extension AccountBalance: RowDecodable {
     /// An `accounts` row.
-    public init(row: some BankColumnReader) throws {
+    public init(row: some ColumnReader) throws {
         let kind = try row.string("kind")
         guard let accountKind = AccountKind(rawValue: kind) else { throw BankStoreError.corrupt("kind: \(kind)") }
         let account = Account(
@@ -34,9 +29,9 @@ extension AccountBalance {
     }
 }
 
-extension LedgerEntry {
+extension LedgerEntry: RowDecodable {
     /// A `ledger_entries` row.
-    public init(row: some BankColumnReader) throws {
+    public init(row: some ColumnReader) throws {
         self.init(
             sequence: try row.int64("sequence"), id: try row.string("id"), bookingID: try row.string("booking_id"),
             accountID: try row.string("account_id"), amountMinor: try row.int64("amount_minor"), currency: try row.currency("currency"),
@@ -45,9 +40,9 @@ extension LedgerEntry {
     }
 }
 
-extension Transfer {
+extension Transfer: RowDecodable {
     /// A `transfers` row.
-    public init(row: some BankColumnReader) throws {
+    public init(row: some ColumnReader) throws {
         let creditor = BankAccountReference(
             bankCode: try row.string("creditor_bank_code"), branchCode: try row.string("creditor_branch_code"),
             accountNumber: try row.string("creditor_account_number"), name: try row.string("creditor_name"))
@@ -61,9 +56,9 @@ extension Transfer {
     }
 }
 
-extension Payee {
+extension Payee: RowDecodable {
     /// A `payees` row.
-    public init(row: some BankColumnReader) throws {
+    public init(row: some ColumnReader) throws {
         let account = BankAccountReference(
             bankCode: try row.string("bank_code"), branchCode: try row.string("branch_code"),
             accountNumber: try row.string("account_number"), name: try row.string("name"))
@@ -71,9 +66,9 @@ extension Payee {
     }
 }
 
-extension VerifiedIdentity {
+extension VerifiedIdentity: RowDecodable {
     /// An `identities` row (`verified_claims` as JSON text).
-    public init(row: some BankColumnReader) throws {
+    public init(row: some ColumnReader) throws {
         let text = try row.string("verified_claims")
         guard let claims = try? JSONValue.parse(text.utf8, rejectDuplicateNames: false, maximumDepth: JSONValue.foundationMaximumDepth) else {
             throw BankStoreError.corrupt("verified_claims is not JSON")

@@ -1,6 +1,5 @@
 import AuthorizationServer
 import Foundation
-import OAuthCore
 import PostgresNIO
 
 /// Authorization codes in the `authorization_codes` table, keyed by the code's hash.
@@ -48,21 +47,5 @@ struct PostgresAuthorizationCodeStore: AuthorizationCodeStore {
             return .alreadyConsumed(try AuthorizationCodeRecord(postgresRow: row))
         }
         return .expired
-    }
-}
-
-extension AuthorizationCodeRecord {
-    init(postgresRow row: PostgresRandomAccessRow) throws {
-        self.init(
-            codeHash: try row.value("code_hash"),
-            clientID: try row.value("client_id"),
-            userID: try row.value("user_id"),
-            grantID: try row.value("grant_id"),
-            request: try PostgresCoding.decode(AuthorizationRequest.self, json: try row.value("request"), column: "request"),
-            authTime: PostgresCoding.date(try row.value("auth_time", as: Int64.self)),
-            acr: try row.value("acr"),
-            amr: try PostgresCoding.decode([String].self, json: try row.value("amr"), column: "amr"),
-            issuedAt: PostgresCoding.date(try row.value("issued_at", as: Int64.self)),
-            expiresAt: PostgresCoding.date(try row.value("expires_at", as: Int64.self)))
     }
 }

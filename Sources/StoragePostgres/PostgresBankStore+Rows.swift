@@ -1,39 +1,7 @@
-import AuthorizationServer
 import BankCore
 import Foundation
 import Logging
-import OAuthCore
 import PostgresNIO
-
-/// Decoding of the bank tables' rows (`v3_bank`): PostgreSQL rows read through `BankColumnReader`, so the mapping
-/// to the value types is the one in BankCore that the SQLite backend uses too.
-struct PostgresBankRow: BankColumnReader {
-    let row: PostgresRandomAccessRow
-    init(_ row: PostgresRandomAccessRow) { self.row = row }
-    func string(_ column: String) throws -> String { try row.value(column) }
-    func optionalString(_ column: String) throws -> String? { try row.value(column, as: String?.self) }
-    func int64(_ column: String) throws -> Int64 { try row.value(column) }
-}
-
-extension AccountBalance {
-    init(postgresRow row: PostgresRandomAccessRow) throws { try self.init(row: PostgresBankRow(row)) }
-}
-
-extension LedgerEntry {
-    init(postgresRow row: PostgresRandomAccessRow) throws { try self.init(row: PostgresBankRow(row)) }
-}
-
-extension Transfer {
-    init(postgresRow row: PostgresRandomAccessRow) throws { try self.init(row: PostgresBankRow(row)) }
-}
-
-extension Payee {
-    init(postgresRow row: PostgresRandomAccessRow) throws { try self.init(row: PostgresBankRow(row)) }
-}
-
-extension VerifiedIdentity {
-    init(postgresRow row: PostgresRandomAccessRow) throws { try self.init(row: PostgresBankRow(row)) }
-}
 
 extension PostgresDatabase {
     /// Runs `body` in one transaction on one pooled connection. An error `body` throws rolls the transaction back and

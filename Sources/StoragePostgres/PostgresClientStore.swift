@@ -1,6 +1,5 @@
 import AuthorizationServer
 import Foundation
-import OAuthCore
 import PostgresNIO
 
 /// Registered clients in the `clients` table.
@@ -45,16 +44,5 @@ struct PostgresClientStore: ClientStore {
     /// Ordered by client_id in byte order (`COLLATE "C"`), as SQLite orders it.
     func list() async throws -> [ClientRecord] {
         try await db.rows(#"SELECT * FROM clients ORDER BY client_id COLLATE "C""#).map(ClientRecord.init(postgresRow:))
-    }
-}
-
-extension ClientRecord {
-    init(postgresRow row: PostgresRandomAccessRow) throws {
-        self.init(
-            clientID: try row.value("client_id"),
-            metadata: try PostgresCoding.decode([String: JSONValue].self, json: try row.value("metadata"), column: "metadata"),
-            registrationAccessTokenHash: try row.value("registration_access_token_hash"),
-            createdAt: PostgresCoding.date(try row.value("created_at", as: Int64.self)),
-            updatedAt: PostgresCoding.date(try row.value("updated_at", as: Int64.self)))
     }
 }

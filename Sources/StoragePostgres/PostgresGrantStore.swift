@@ -1,6 +1,5 @@
 import AuthorizationServer
 import Foundation
-import OAuthCore
 import PostgresNIO
 
 /// Grants in the `grants` table.
@@ -43,21 +42,5 @@ struct PostgresGrantStore: GrantStore {
             RETURNING id
             """
         ).isEmpty
-    }
-}
-
-extension GrantRecord {
-    init(postgresRow row: PostgresRandomAccessRow) throws {
-        self.init(
-            id: try row.value("id"),
-            clientID: try row.value("client_id"),
-            userID: try row.value("user_id"),
-            scope: try PostgresCoding.decode([String].self, json: try row.value("scope"), column: "scope"),
-            authorizationDetails: try PostgresCoding.decode(
-                JSONValue.self, json: try row.value("authorization_details", as: String?.self), column: "authorization_details"),
-            createdAt: PostgresCoding.date(try row.value("created_at", as: Int64.self)),
-            updatedAt: PostgresCoding.date(try row.value("updated_at", as: Int64.self)),
-            expiresAt: PostgresCoding.date(try row.value("expires_at", as: Int64?.self)),
-            revokedAt: PostgresCoding.date(try row.value("revoked_at", as: Int64?.self)))
     }
 }

@@ -1,6 +1,5 @@
 import AuthorizationServer
 import Foundation
-import OAuthCore
 import PostgresNIO
 
 /// Server signing keys in the `server_keys` table.
@@ -30,18 +29,5 @@ struct PostgresKeyStore: KeyStore {
 
     func delete(kid: String) async throws -> Bool {
         try await !db.rows("DELETE FROM server_keys WHERE kid = \(kid) RETURNING kid").isEmpty
-    }
-}
-
-extension ServerKeyRecord {
-    init(postgresRow row: PostgresRandomAccessRow) throws {
-        let status: String = try row.value("status")
-        guard let keyStatus = ServerKeyStatus(rawValue: status) else { throw StorageError.corrupt("status: \(status)") }
-        self.init(
-            kid: try row.value("kid"),
-            algorithm: try row.value("algorithm"),
-            privateJWK: try PostgresCoding.decode([String: JSONValue].self, json: try row.value("private_jwk"), column: "private_jwk"),
-            status: keyStatus,
-            createdAt: PostgresCoding.date(try row.value("created_at", as: Int64.self)))
     }
 }

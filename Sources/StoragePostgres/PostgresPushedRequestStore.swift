@@ -1,6 +1,5 @@
 import AuthorizationServer
 import Foundation
-import OAuthCore
 import PostgresNIO
 
 /// Pushed authorization requests (RFC 9126) in the `pushed_requests` table.
@@ -51,16 +50,5 @@ struct PostgresPushedRequestStore: PushedRequestStore {
             return .alreadyConsumed(try PushedRequestRecord(postgresRow: row))
         }
         return .expired
-    }
-}
-
-extension PushedRequestRecord {
-    init(postgresRow row: PostgresRandomAccessRow) throws {
-        self.init(
-            key: try row.value("request_key"),
-            clientID: try row.value("client_id"),
-            request: try PostgresCoding.decode(AuthorizationRequest.self, json: try row.value("request"), column: "request"),
-            createdAt: PostgresCoding.date(try row.value("created_at", as: Int64.self)),
-            expiresAt: PostgresCoding.date(try row.value("expires_at", as: Int64.self)))
     }
 }

@@ -42,19 +42,3 @@ struct PostgresSessionStore: SessionStore {
         try await !db.rows("DELETE FROM sessions WHERE id_hash = \(idHash) RETURNING id_hash").isEmpty
     }
 }
-
-extension AuthorizationSession {
-    init(postgresRow row: PostgresRandomAccessRow) throws {
-        self.init(
-            idHash: try row.value("id_hash"),
-            requestKey: try row.value("request_key"),
-            clientID: try row.value("client_id"),
-            csrfHash: try row.value("csrf_hash"),
-            userID: try row.value("user_id"),
-            authTime: PostgresCoding.date(try row.value("auth_time", as: Int64?.self)),
-            amr: try PostgresCoding.decode([String].self, json: try row.value("amr"), column: "amr"),
-            acr: try row.value("acr"),
-            createdAt: PostgresCoding.date(try row.value("created_at", as: Int64.self)),
-            expiresAt: PostgresCoding.date(try row.value("expires_at", as: Int64.self)))
-    }
-}

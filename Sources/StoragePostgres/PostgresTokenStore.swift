@@ -1,6 +1,5 @@
 import AuthorizationServer
 import Foundation
-import OAuthCore
 import PostgresNIO
 
 /// Issued tokens in the `tokens` table, keyed by the token's hash.
@@ -73,28 +72,5 @@ struct PostgresTokenStore: TokenStore {
             RETURNING token_hash
             """
         ).isEmpty
-    }
-}
-
-extension TokenRecord {
-    init(postgresRow row: PostgresRandomAccessRow) throws {
-        let kind: String = try row.value("kind")
-        guard let tokenKind = TokenKind(rawValue: kind) else { throw StorageError.corrupt("kind: \(kind)") }
-        self.init(
-            tokenHash: try row.value("token_hash"),
-            kind: tokenKind,
-            tokenID: try row.value("token_id"),
-            clientID: try row.value("client_id"),
-            userID: try row.value("user_id"),
-            grantID: try row.value("grant_id"),
-            scope: try PostgresCoding.decode([String].self, json: try row.value("scope"), column: "scope"),
-            authorizationDetails: try PostgresCoding.decode(
-                JSONValue.self, json: try row.value("authorization_details", as: String?.self), column: "authorization_details"),
-            confirmation: try PostgresCoding.decode([String: String].self, json: try row.value("confirmation"), column: "confirmation"),
-            issuedAt: PostgresCoding.date(try row.value("issued_at", as: Int64.self)),
-            expiresAt: PostgresCoding.date(try row.value("expires_at", as: Int64.self)),
-            revokedAt: PostgresCoding.date(try row.value("revoked_at", as: Int64?.self)),
-            authTime: PostgresCoding.date(try row.value("auth_time", as: Int64?.self)),
-            acr: try row.value("acr", as: String?.self))
     }
 }

@@ -63,18 +63,3 @@ struct PostgresUserStore: UserStore {
         ).isEmpty
     }
 }
-
-extension UserRecord {
-    init(postgresRow row: PostgresRandomAccessRow) throws {
-        self.init(
-            id: try row.value("id"),
-            username: try row.value("username"),
-            passwordHash: try row.value("password_hash"),
-            totpSecret: try row.value("totp_secret"),
-            displayName: try row.value("display_name"),
-            createdAt: PostgresCoding.date(try row.value("created_at", as: Int64.self)),
-            failedLogins: try row.value("failed_logins"),
-            lockedUntil: PostgresCoding.date(try row.value("locked_until", as: Int64?.self)),
-            lastTOTPStep: try row.value("last_totp_step"))
-    }
-}

@@ -1,7 +1,6 @@
 import AuthorizationServer
 import Foundation
 import GRDB
-import OAuthCore
 
 /// Authorization codes in the `authorization_codes` table, keyed by the code's hash.
 ///
@@ -50,21 +49,5 @@ struct SQLiteAuthorizationCodeStore: AuthorizationCodeStore {
             }
             return .expired
         }
-    }
-}
-
-extension AuthorizationCodeRecord {
-    init(sqliteRow row: Row) throws {
-        self.init(
-            codeHash: try row.value("code_hash"),
-            clientID: try row.value("client_id"),
-            userID: try row.value("user_id"),
-            grantID: try row.value("grant_id"),
-            request: try SQLiteCoding.decode(AuthorizationRequest.self, json: try row.value("request"), column: "request"),
-            authTime: SQLiteCoding.date(try row.value("auth_time", as: Int64.self)),
-            acr: try row.value("acr"),
-            amr: try SQLiteCoding.decode([String].self, json: try row.value("amr"), column: "amr"),
-            issuedAt: SQLiteCoding.date(try row.value("issued_at", as: Int64.self)),
-            expiresAt: SQLiteCoding.date(try row.value("expires_at", as: Int64.self)))
     }
 }

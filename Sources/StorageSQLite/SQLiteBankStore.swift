@@ -108,9 +108,9 @@ struct SQLiteBankStore: BankStore {
                 var entries: [LedgerEntry] = []
                 var positions: [String: Int]?
                 while let row = try rows.next() {
-                    let columns = positions ?? SQLiteBankRow.positions(of: row)
+                    let columns = positions ?? SQLiteRowReader.positions(of: row)
                     positions = columns
-                    entries.append(try LedgerEntry(row: SQLiteBankRow(row, positions: columns)))
+                    entries.append(try LedgerEntry(row: SQLiteRowReader(row, positions: columns)))
                 }
                 return entries
             }

@@ -1,7 +1,6 @@
 import AuthorizationServer
 import Foundation
 import GRDB
-import OAuthCore
 
 /// Registered clients in the `clients` table.
 ///
@@ -54,16 +53,5 @@ struct SQLiteClientStore: ClientStore {
         try await db.readOnLoop { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM clients ORDER BY client_id")).map(ClientRecord.init(sqliteRow:))
         }
-    }
-}
-
-extension ClientRecord {
-    init(sqliteRow row: Row) throws {
-        self.init(
-            clientID: try row.value("client_id"),
-            metadata: try SQLiteCoding.decode([String: JSONValue].self, json: try row.value("metadata"), column: "metadata"),
-            registrationAccessTokenHash: try row.value("registration_access_token_hash"),
-            createdAt: SQLiteCoding.date(try row.value("created_at", as: Int64.self)),
-            updatedAt: SQLiteCoding.date(try row.value("updated_at", as: Int64.self)))
     }
 }

@@ -1,7 +1,6 @@
 import AuthorizationServer
 import Foundation
 import GRDB
-import OAuthCore
 
 /// Grants in the `grants` table.
 struct SQLiteGrantStore: GrantStore {
@@ -47,21 +46,5 @@ struct SQLiteGrantStore: GrantStore {
                 .execute(arguments: [now, now, id])
             return db.changesCount == 1
         }
-    }
-}
-
-extension GrantRecord {
-    init(sqliteRow row: Row) throws {
-        self.init(
-            id: try row.value("id"),
-            clientID: try row.value("client_id"),
-            userID: try row.value("user_id"),
-            scope: try SQLiteCoding.decode([String].self, json: try row.value("scope"), column: "scope"),
-            authorizationDetails: try SQLiteCoding.decode(
-                JSONValue.self, json: try row.value("authorization_details", as: String?.self), column: "authorization_details"),
-            createdAt: SQLiteCoding.date(try row.value("created_at", as: Int64.self)),
-            updatedAt: SQLiteCoding.date(try row.value("updated_at", as: Int64.self)),
-            expiresAt: SQLiteCoding.date(try row.value("expires_at", as: Int64?.self)),
-            revokedAt: SQLiteCoding.date(try row.value("revoked_at", as: Int64?.self)))
     }
 }

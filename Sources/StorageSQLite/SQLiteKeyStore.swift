@@ -1,7 +1,6 @@
 import AuthorizationServer
 import Foundation
 import GRDB
-import OAuthCore
 
 /// Server signing keys in the `server_keys` table.
 struct SQLiteKeyStore: KeyStore {
@@ -37,18 +36,5 @@ struct SQLiteKeyStore: KeyStore {
             try db.cachedStatement(sql: "DELETE FROM server_keys WHERE kid = ?").execute(arguments: [kid])
             return db.changesCount > 0
         }
-    }
-}
-
-extension ServerKeyRecord {
-    init(sqliteRow row: Row) throws {
-        let status: String = try row.value("status")
-        guard let keyStatus = ServerKeyStatus(rawValue: status) else { throw StorageError.corrupt("status: \(status)") }
-        self.init(
-            kid: try row.value("kid"),
-            algorithm: try row.value("algorithm"),
-            privateJWK: try SQLiteCoding.decode([String: JSONValue].self, json: try row.value("private_jwk"), column: "private_jwk"),
-            status: keyStatus,
-            createdAt: SQLiteCoding.date(try row.value("created_at", as: Int64.self)))
     }
 }

@@ -1,7 +1,6 @@
 import AuthorizationServer
 import Foundation
 import GRDB
-import OAuthCore
 
 /// Pushed authorization requests (RFC 9126) in the `pushed_requests` table.
 ///
@@ -54,16 +53,5 @@ struct SQLitePushedRequestStore: PushedRequestStore {
             }
             return .expired
         }
-    }
-}
-
-extension PushedRequestRecord {
-    init(sqliteRow row: Row) throws {
-        self.init(
-            key: try row.value("request_key"),
-            clientID: try row.value("client_id"),
-            request: try SQLiteCoding.decode(AuthorizationRequest.self, json: try row.value("request"), column: "request"),
-            createdAt: SQLiteCoding.date(try row.value("created_at", as: Int64.self)),
-            expiresAt: SQLiteCoding.date(try row.value("expires_at", as: Int64.self)))
     }
 }

@@ -50,19 +50,3 @@ struct SQLiteSessionStore: SessionStore {
         }
     }
 }
-
-extension AuthorizationSession {
-    init(sqliteRow row: Row) throws {
-        self.init(
-            idHash: try row.value("id_hash"),
-            requestKey: try row.value("request_key"),
-            clientID: try row.value("client_id"),
-            csrfHash: try row.value("csrf_hash"),
-            userID: try row.value("user_id"),
-            authTime: SQLiteCoding.date(try row.value("auth_time", as: Int64?.self)),
-            amr: try SQLiteCoding.decode([String].self, json: try row.value("amr"), column: "amr"),
-            acr: try row.value("acr"),
-            createdAt: SQLiteCoding.date(try row.value("created_at", as: Int64.self)),
-            expiresAt: SQLiteCoding.date(try row.value("expires_at", as: Int64.self)))
-    }
-}

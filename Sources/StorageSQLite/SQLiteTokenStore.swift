@@ -1,7 +1,6 @@
 import AuthorizationServer
 import Foundation
 import GRDB
-import OAuthCore
 
 /// Issued tokens in the `tokens` table, keyed by the token's hash.
 struct SQLiteTokenStore: TokenStore {
@@ -69,28 +68,5 @@ struct SQLiteTokenStore: TokenStore {
                 .execute(arguments: [SQLiteCoding.millis(expiresAt), tokenHash])
             return db.changesCount > 0
         }
-    }
-}
-
-extension TokenRecord {
-    init(sqliteRow row: Row) throws {
-        let kind: String = try row.value("kind")
-        guard let tokenKind = TokenKind(rawValue: kind) else { throw StorageError.corrupt("kind: \(kind)") }
-        self.init(
-            tokenHash: try row.value("token_hash"),
-            kind: tokenKind,
-            tokenID: try row.value("token_id"),
-            clientID: try row.value("client_id"),
-            userID: try row.value("user_id"),
-            grantID: try row.value("grant_id"),
-            scope: try SQLiteCoding.decode([String].self, json: try row.value("scope"), column: "scope"),
-            authorizationDetails: try SQLiteCoding.decode(
-                JSONValue.self, json: try row.value("authorization_details", as: String?.self), column: "authorization_details"),
-            confirmation: try SQLiteCoding.decode([String: String].self, json: try row.value("confirmation"), column: "confirmation"),
-            issuedAt: SQLiteCoding.date(try row.value("issued_at", as: Int64.self)),
-            expiresAt: SQLiteCoding.date(try row.value("expires_at", as: Int64.self)),
-            revokedAt: SQLiteCoding.date(try row.value("revoked_at", as: Int64?.self)),
-            authTime: SQLiteCoding.date(try row.value("auth_time", as: Int64?.self)),
-            acr: try row.value("acr"))
     }
 }

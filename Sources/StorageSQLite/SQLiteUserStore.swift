@@ -72,18 +72,3 @@ struct SQLiteUserStore: UserStore {
         }
     }
 }
-
-extension UserRecord {
-    init(sqliteRow row: Row) throws {
-        self.init(
-            id: try row.value("id"),
-            username: try row.value("username"),
-            passwordHash: try row.value("password_hash"),
-            totpSecret: try row.value("totp_secret"),
-            displayName: try row.value("display_name"),
-            createdAt: SQLiteCoding.date(try row.value("created_at", as: Int64.self)),
-            failedLogins: try row.value("failed_logins"),
-            lockedUntil: SQLiteCoding.date(try row.value("locked_until", as: Int64?.self)),
-            lastTOTPStep: try row.value("last_totp_step"))
-    }
-}
