@@ -109,3 +109,40 @@ public enum BookingPosting {
             counterpartyName: leg.counterpartyName)
     }
 }
+
+/// The ledger audit's queries (`BankStore.audit()`), one text for both backends, so both check exactly the same
+/// things: the totals per currency; accounts whose stored balance differs from the sum of their entries or from the
+/// balance their newest entry left, or that hold an entry in another currency; customer accounts below zero; bookings
+/// whose legs do not sum to zero or mix currencies. Each list comes back in byte order of its ids.
+public struct LedgerAuditSQL: Sendable {
+    public let totals: String
+    public let mismatchedAccounts: String
+    public let overdrawnAccounts: String
+    public let unbalancedBookings: String
+
+    /// SQLite: the default `BINARY` collation is byte order, and `SUM` of integers is an integer.
+    public static let sqlite = LedgerAuditSQL(collation: "", sumCast: "")
+    /// PostgreSQL: `COLLATE "C"` for byte order, and `SUM(bigint)` (a `numeric`) cast back to `bigint`.
+    public static let postgres = LedgerAuditSQL(collation: #" COLLATE "C""#, sumCast: "::bigint")
+
+    init(collation: String, sumCast: String) {
+        totals = "SELECT currency, SUM(balance_minor)\(sumCast) AS total FROM accounts GROUP BY currency"
+        mismatchedAccounts = """
+            SELECT a.id FROM accounts a
+            LEFT JOIN (SELECT account_id, SUM(amount_minor) AS total, MAX(sequence) AS last_sequence,
+                              MIN(currency) AS min_currency, MAX(currency) AS max_currency
+                       FROM ledger_entries GROUP BY account_id) e ON e.account_id = a.id
+            LEFT JOIN ledger_entries last ON last.sequence = e.last_sequence
+            WHERE a.balance_minor <> COALESCE(e.total, 0)
+               OR last.balance_after_minor <> a.balance_minor
+               OR e.min_currency <> a.currency OR e.max_currency <> a.currency
+            ORDER BY a.id\(collation)
+            """
+        overdrawnAccounts = "SELECT id FROM accounts WHERE balance_minor < 0 AND kind <> 'system' ORDER BY id\(collation)"
+        unbalancedBookings = """
+            SELECT booking_id AS id FROM ledger_entries GROUP BY booking_id
+            HAVING SUM(amount_minor) <> 0 OR MIN(currency) <> MAX(currency)
+            ORDER BY booking_id\(collation)
+            """
+    }
+}

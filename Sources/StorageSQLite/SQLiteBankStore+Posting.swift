@@ -94,37 +94,14 @@ extension SQLiteBankStore {
         // A scan of the whole ledger: never inline on an event loop.
         try await db.readReleasingOnQueue { db in
             var totals: [String: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: BankAuditSQL.totals) {
+            for row in try Row.fetchAll(db, sql: LedgerAuditSQL.sqlite.totals) {
                 totals[try row.value("currency")] = try row.value("total")
             }
             return LedgerAudit(
                 balanceTotals: totals,
-                mismatchedAccounts: try String.fetchAll(db, sql: BankAuditSQL.mismatchedAccounts),
-                overdrawnAccounts: try String.fetchAll(db, sql: BankAuditSQL.overdrawnAccounts),
-                unbalancedBookings: try String.fetchAll(db, sql: BankAuditSQL.unbalancedBookings))
+                mismatchedAccounts: try String.fetchAll(db, sql: LedgerAuditSQL.sqlite.mismatchedAccounts),
+                overdrawnAccounts: try String.fetchAll(db, sql: LedgerAuditSQL.sqlite.overdrawnAccounts),
+                unbalancedBookings: try String.fetchAll(db, sql: LedgerAuditSQL.sqlite.unbalancedBookings))
         }
     }
-}
-
-/// The audit's queries (the PostgreSQL backend runs the same ones, with byte-order collation and `bigint` sums).
-enum BankAuditSQL {
-    static let totals = "SELECT currency, SUM(balance_minor) AS total FROM accounts GROUP BY currency"
-    /// Stored balance ≠ sum of entries, or ≠ the balance the newest entry left, or an entry in another currency.
-    static let mismatchedAccounts = """
-        SELECT a.id FROM accounts a
-        LEFT JOIN (SELECT account_id, SUM(amount_minor) AS total, MAX(sequence) AS last_sequence,
-                          MIN(currency) AS min_currency, MAX(currency) AS max_currency
-                   FROM ledger_entries GROUP BY account_id) e ON e.account_id = a.id
-        LEFT JOIN ledger_entries last ON last.sequence = e.last_sequence
-        WHERE a.balance_minor <> COALESCE(e.total, 0)
-           OR last.balance_after_minor <> a.balance_minor
-           OR e.min_currency <> a.currency OR e.max_currency <> a.currency
-        ORDER BY a.id
-        """
-    static let overdrawnAccounts = "SELECT id FROM accounts WHERE balance_minor < 0 AND kind <> 'system' ORDER BY id"
-    static let unbalancedBookings = """
-        SELECT booking_id FROM ledger_entries GROUP BY booking_id
-        HAVING SUM(amount_minor) <> 0 OR MIN(currency) <> MAX(currency)
-        ORDER BY booking_id
-        """
 }
