@@ -53,22 +53,18 @@ struct EventLoopExecutionTests {
     func auditRacingInlineReads() async throws {
         // The ledger audit reads through GRDB's queue; it must give its connection back there, not after resuming a
         // task on the (possibly blocked) loop. One hundred audits race inline reads on both loops.
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kura-audit-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let backend = try SQLiteBackend(path: directory.appendingPathComponent("kura.sqlite").path)
-        defer { Task { try? await backend.shutdown() } }
-        try await backend.migrate()
-        let store = backend.bank
-        let count = try await KuraApplication.onEventLoops {
-            try await withThrowingTaskGroup(of: Int.self) { group in
-                for i in 0..<100 {
-                    group.addTask {
-                        if i % 2 == 0 { return try await store.audit().isConsistent ? 1 : 0 }
-                        return try await store.accounts(ofUser: "nobody").isEmpty ? 1 : 0
+        let count = try await Self.withDatabaseFile { backend in
+            let store = backend.bank
+            return try await KuraApplication.onEventLoops {
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    for i in 0..<100 {
+                        group.addTask {
+                            if i % 2 == 0 { return try await store.audit().isConsistent ? 1 : 0 }
+                            return try await store.accounts(ofUser: "nobody").isEmpty ? 1 : 0
+                        }
                     }
+                    return try await group.reduce(0, +)
                 }
-                return try await group.reduce(0, +)
             }
         }
         #expect(count == 100)
@@ -76,34 +72,48 @@ struct EventLoopExecutionTests {
 
     @Test("On a database file, 8 concurrent tasks on the loops see each of their writes in the next read, revocations included")
     func inlineReadsSeeCommittedWrites() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kura-inline-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let backend = try SQLiteBackend(path: directory.appendingPathComponent("kura.sqlite").path)
-        defer { Task { try? await backend.shutdown() } }
-        try await backend.migrate()
-        let tokens = backend.stores.tokens
-        let (found, revokedSeen) = try await KuraApplication.onEventLoops {
-            try await withThrowingTaskGroup(of: (Int, Int).self) { group in
-                for worker in 0..<8 {
-                    group.addTask {
-                        var found = 0, revokedSeen = 0
-                        for i in 0..<40 {
-                            let hash = "w\(worker)-\(i)"
-                            try await tokens.insert(StorageFixture.token(hash))
-                            if try await tokens.find(tokenHash: hash)?.revokedAt == nil { found += 1 }
-                            if i % 4 == 0 {
-                                _ = try await tokens.revoke(tokenHash: hash, now: StorageFixture.at(10))
-                                if try await tokens.find(tokenHash: hash)?.revokedAt != nil { revokedSeen += 1 }
+        let (found, revokedSeen) = try await Self.withDatabaseFile { backend in
+            let tokens = backend.stores.tokens
+            return try await KuraApplication.onEventLoops {
+                try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+                    for worker in 0..<8 {
+                        group.addTask {
+                            var found = 0, revokedSeen = 0
+                            for i in 0..<40 {
+                                let hash = "w\(worker)-\(i)"
+                                try await tokens.insert(StorageFixture.token(hash))
+                                if try await tokens.find(tokenHash: hash)?.revokedAt == nil { found += 1 }
+                                if i % 4 == 0 {
+                                    _ = try await tokens.revoke(tokenHash: hash, now: StorageFixture.at(10))
+                                    if try await tokens.find(tokenHash: hash)?.revokedAt != nil { revokedSeen += 1 }
+                                }
                             }
+                            return (found, revokedSeen)
                         }
-                        return (found, revokedSeen)
                     }
+                    return try await group.reduce((0, 0)) { ($0.0 + $1.0, $0.1 + $1.1) }
                 }
-                return try await group.reduce((0, 0)) { ($0.0 + $1.0, $0.1 + $1.1) }
             }
         }
         #expect(found == 320)
         #expect(revokedSeen == 80)
+    }
+
+    /// A migrated backend on a fresh database file (a `DatabasePool`, so reads on the loops run inline), closed and
+    /// removed after `body`.
+    static func withDatabaseFile<T: Sendable>(_ body: (SQLiteBackend) async throws -> T) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kura-loops-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let backend = try SQLiteBackend(path: directory.appendingPathComponent("kura.sqlite").path)
+        do {
+            try await backend.migrate()
+            let result = try await body(backend)
+            try await backend.shutdown()
+            return result
+        } catch {
+            try? await backend.shutdown()
+            throw error
+        }
     }
 }
